@@ -1,0 +1,222 @@
+"""The base of every Web API method: one class per documented method.
+
+A method declares its path, verb, permission, parameters, rules and result; the base class
+authenticates the token, checks the role, parses and resolves the parameters, calls
+``handle`` (which calls one service or selector) and wraps the result in the envelope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.http import QueryDict
+from django.urls import path
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crm import idempotency
+from crm.access import Access, access_for
+from crm.api import auth
+from crm.api.errors import ok_body
+from crm.api.identifiers import resolve
+from crm.api.params import (
+    BODY,
+    QUERY,
+    FieldsSet,
+    Int,
+    Param,
+    Rules,
+    check_text,
+    parse_params,
+    query_to_raw,
+)
+from crm.api.representation import RenderContext, Representation
+from crm.exceptions import EntityNotFound, InvalidParameter, PermissionDenied
+
+
+@dataclass
+class CallContext:
+    """Who is calling, with what token and unit; handed to identifier querysets and handlers."""
+
+    request: Any
+    user: Any = None
+    token: Any = None
+    render: RenderContext = field(default_factory=RenderContext)
+
+    @property
+    def unit(self):
+        return self.token.unit if self.token is not None else None
+
+    @property
+    def access(self) -> Access:
+        return access_for(self.user)
+
+
+def paging_params(default: int, maximum: int) -> dict[str, Param]:
+    return {
+        "number_of_results": Int(
+            min_value=1,
+            max_value=maximum,
+            description=f"How many results to return (default {default}, at most {maximum}).",
+        ),
+        "offset": Int(description="How many results to skip (default 0)."),
+    }
+
+
+class ApiMethod(APIView):
+    """Base of a documented Web API method. Subclasses set the class attributes and
+    ``handle``."""
+
+    method_name: ClassVar[str] = ""
+    verb: ClassVar[str] = "GET"
+    summary: ClassVar[str] = ""
+    tag: ClassVar[str] = ""
+    permission: ClassVar[str | None] = None
+    requires_token: ClassVar[bool] = True
+    params: ClassVar[dict[str, Param]] = {}
+    rules: ClassVar[Rules | None] = None
+    # The result: a representation rendered as an object, or as an array when `many`.
+    representation: ClassVar[type[Representation] | None] = None
+    many: ClassVar[bool] = False
+    paged: ClassVar[bool] = False
+    # The result's OpenAPI schema when it is not a representation (tokens, ...).
+    response_schema: ClassVar[dict | None] = None
+    # OpenAPI security requirements; None: the token (parameter or bearer).
+    security: ClassVar[list | None] = None
+    # Creates a record: honours the Idempotency-Key header (crm.idempotency).
+    creates: ClassVar[bool] = False
+    # Error codes this method can answer with, besides the ones every method can.
+    errors: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.method_name:
+            cls.http_method_names = [cls.verb.lower()]
+
+    # -- the declared parameters -----------------------------------------------------------
+    @classmethod
+    def all_params(cls) -> dict[str, Param]:
+        params = dict(cls.params)
+        if cls.paged:
+            from django.conf import settings
+
+            params.update(
+                paging_params(settings.CRM_API_DEFAULT_RESULTS, settings.CRM_API_MAX_RESULTS)
+            )
+        if cls.representation is not None and "fields_set" not in params:
+            params["fields_set"] = FieldsSet(cls.representation)
+        return params
+
+    # -- HTTP ---------------------------------------------------------------------------------
+    def get(self, request, *args, **kwargs):
+        return self.run(request, QUERY)
+
+    def post(self, request, *args, **kwargs):
+        return self.run(request, BODY)
+
+    def run(self, request, source: str) -> Response:
+        params = self.all_params()
+        raw = self.raw_params(request, source, params)
+        token_value = raw.pop("token", None)
+        ctx = CallContext(request=request)
+        if self.requires_token:
+            ctx.token = auth.authenticate(request, token_value)
+            ctx.user = ctx.render.user = ctx.token.user
+            self.check_role(ctx.user)
+        elif token_value is not None:
+            raw["token"] = token_value
+        key = idempotency.key_from(request) if self.creates else None
+        if key is None:
+            return Response(ok_body(self.parse_and_handle(ctx, params, raw, source)))
+        status, body, replayed = idempotency.run_once(
+            ctx.user,
+            self.method_name,
+            key,
+            raw,
+            lambda: (200, ok_body(self.parse_and_handle(ctx, params, raw, source))),
+        )
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        return Response(body, status=status, headers=headers)
+
+    def parse_and_handle(self, ctx: CallContext, params: dict, raw: dict, source: str):
+        values = parse_params(params, raw, source, self.rules)
+        return self.handle(ctx, resolve(values, ctx))
+
+    @staticmethod
+    def raw_params(request, source: str, params: Mapping[str, Param]) -> dict:
+        if source == QUERY:
+            return query_to_raw(request.query_params, params)
+        data = request.data
+        if isinstance(data, QueryDict) and not data:
+            data = {}
+        if not isinstance(data, dict):
+            raise InvalidParameter(
+                "The request body must be a JSON object.",
+                param="body",
+                detail=f"expected a JSON object, got {type(data).__name__}",
+            )
+        for name in data:
+            check_text(name, "parameter name", 100)
+        raw = dict(data)
+        # The token may also travel in the query string of a POST.
+        if "token" not in raw and "token" in request.query_params:
+            raw["token"] = request.query_params["token"]
+        return raw
+
+    def check_role(self, user) -> None:
+        if self.permission and not user.has_perm(self.permission):
+            raise PermissionDenied(
+                f"Your role does not allow {self.method_name}.",
+                detail=f"{self.method_name} needs the permission {self.permission}",
+            )
+
+    # -- results ------------------------------------------------------------------------------
+    def handle(self, ctx: CallContext, params: dict) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def page(queryset, params: dict):
+        from django.conf import settings
+
+        offset = params.get("offset") or 0
+        count = params.get("number_of_results") or settings.CRM_API_DEFAULT_RESULTS
+        return queryset[offset : offset + count]
+
+    def render_list(self, ctx: CallContext, queryset, params: dict) -> list[dict]:
+        rep = self.representation
+        names = params.get("fields_set")
+        rows = (
+            self.page(rep.fetch(queryset, names), params)
+            if self.paged
+            else rep.fetch(queryset, names)
+        )
+        return rep.render_many(rows, names, ctx.render)
+
+    def render_one(self, ctx: CallContext, obj, params: dict) -> dict:
+        return self.representation.render(obj, params.get("fields_set"), ctx.render)
+
+
+class UnknownMethod(APIView):
+    """Anything under the API root that is not a method: the envelope, with 404."""
+
+    schema = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.args, self.kwargs, self.request = args, kwargs, self.initialize_request(request)
+        self.headers = self.default_response_headers
+        name = kwargs.get("name", "")
+        error = EntityNotFound(
+            "There is no such Web API method.",
+            param="method",
+            detail=f"no method {name!r} under /crmapi/rest/v2/",
+        )
+        response = self.handle_exception(error)
+        self.response = self.finalize_response(self.request, response, *args, **kwargs)
+        return self.response
+
+
+def method_urls(*views: type[ApiMethod]) -> list:
+    """URL patterns for method views, each at its documented path."""
+    return [path(view.method_name, view.as_view(), name=view.method_name) for view in views]

@@ -1,0 +1,185 @@
+"""The background scan: flag open service requests and jobs that approach, or passed, their
+expected completion, and notify who works them.
+
+It works in bounded batches, each its own transaction: rows are picked through a partial
+index (open and not flagged yet), locked (skipping rows another scan holds), flagged by an
+UPDATE that repeats every guard, and given their event rows and notifications in the same
+transaction. So a crash loses at most the batch in flight, which the next run redoes;
+overlapping runs never flag a row twice; and a notification exists once per flag (a
+unique key). Mail goes out after commit, claimed first so that it is never sent twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from crm.models import Notification, User
+from crm.timeperiods import add_period
+
+APPROACHING = Notification.Kind.APPROACHING
+OVERDUE = Notification.Kind.OVERDUE
+FLAG_FIELDS = {APPROACHING: "approaching_completion", OVERDUE: "overdue_flagged_at"}
+ROW_FIELDS = (
+    "id",
+    "number",
+    "life_cycle_state",
+    "status_id",
+    "assigned_to_user_id",
+    "owned_by_group_id",
+    "expected_completion_date",
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the scan flags: service requests or jobs."""
+
+    model: type
+    type_model: type
+    event_model: type
+    fk: str  # the foreign key to the row, on events and notifications
+    open_states: tuple[str, ...]
+    label: str
+
+
+@dataclass
+class ScanResult:
+    approaching: int = 0
+    overdue: int = 0
+    batches: int = 0
+
+
+def warning_window(target: Target, now: datetime) -> Q:
+    """Due between now and now + the type's warning period (or the default period)."""
+    value, uot = settings.CRM_DEFAULT_WARNING_PERIOD
+    configured = list(
+        target.type_model.objects.exclude(warning_period_value=None).values_list(
+            "id", "warning_period_value", "warning_period_uot"
+        )
+    )
+    window = ~Q(type_id__in=[row[0] for row in configured]) & Q(
+        expected_completion_date__lte=add_period(now, value, uot)
+    )
+    for type_id, period, unit in configured:
+        window |= Q(type_id=type_id, expected_completion_date__lte=add_period(now, period, unit))
+    return window & Q(expected_completion_date__gte=now)
+
+
+def due_condition(target: Target, kind: str, now: datetime) -> Q:
+    """The guards, used both to pick rows and again in the UPDATE that flags them."""
+    unflagged = Q(life_cycle_state__in=target.open_states, **{FLAG_FIELDS[kind]: None})
+    if kind == APPROACHING:
+        return unflagged & warning_window(target, now)
+    return unflagged & Q(expected_completion_date__lt=now)
+
+
+def scan(
+    target: Target,
+    *,
+    now: datetime | None = None,
+    batch_size: int | None = None,
+    max_batches: int | None = None,
+) -> ScanResult:
+    """Flag everything due; each batch commits on its own."""
+    now = now or timezone.now()
+    size = batch_size or settings.CRM_SCAN_BATCH_SIZE
+    result = ScanResult()
+    for kind in (OVERDUE, APPROACHING):
+        condition = due_condition(target, kind, now)
+        while max_batches is None or result.batches < max_batches:
+            picked, flagged = flag_batch(target, kind, condition, now, size)
+            result.batches += 1
+            setattr(result, kind.lower(), getattr(result, kind.lower()) + flagged)
+            if picked < size:
+                break
+    return result
+
+
+@transaction.atomic
+def flag_batch(
+    target: Target, kind: str, condition: Q, now: datetime, size: int
+) -> tuple[int, int]:
+    """Flag up to ``size`` rows; returns how many were picked and how many flagged."""
+    model, field = target.model, FLAG_FIELDS[kind]
+    picked = list(
+        model.objects.filter(condition)
+        .order_by("expected_completion_date")
+        .select_for_update(skip_locked=True)
+        .values_list("id", flat=True)[:size]
+    )
+    if not picked:
+        return 0, 0
+    # The guards again: a row may have been completed or flagged since it was picked.
+    model.objects.filter(condition, id__in=picked).update(**{field: now})
+    rows = list(model.objects.filter(id__in=picked, **{field: now}).values(*ROW_FIELDS))
+    _record(target, kind, rows, now)
+    return len(picked), len(rows)
+
+
+def _record(target: Target, kind: str, rows: list[dict], now: datetime) -> None:
+    action = "flag_approaching" if kind == APPROACHING else "flag_overdue"
+    target.event_model.objects.bulk_create(
+        target.event_model(
+            **{f"{target.fk}_id": row["id"]},
+            action=action,
+            from_state=row["life_cycle_state"],
+            to_state=row["life_cycle_state"],
+            from_status_id=row["status_id"],
+            to_status_id=row["status_id"],
+            created_at=now,
+            note=_message(target, kind, row),
+        )
+        for row in rows
+    )
+    notifications = _notifications(target, kind, rows, now)
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    ids = [n.id for n in notifications]
+    if ids:
+        from crm.tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+
+
+def _message(target: Target, kind: str, row: dict) -> str:
+    due = timezone.localtime(row["expected_completion_date"]).strftime("%Y-%m-%d %H:%M")
+    if kind == APPROACHING:
+        return f"{target.label.capitalize()} {row['number']} is due on {due}."
+    return f"{target.label.capitalize()} {row['number']} was due on {due} and is overdue."
+
+
+def _recipients(rows: list[dict]) -> dict[str, list[str]]:
+    """The assignee, or else every active member of the owning group."""
+    groups = {row["owned_by_group_id"] for row in rows if not row["assigned_to_user_id"]}
+    members: dict[str, list[str]] = {}
+    for group_id, user_id in User.crm_groups.through.objects.filter(
+        group_id__in=groups - {None}, user__is_active=True
+    ).values_list("group_id", "user_id"):
+        members.setdefault(group_id, []).append(user_id)
+    return {
+        row["id"]: [row["assigned_to_user_id"]]
+        if row["assigned_to_user_id"]
+        else members.get(row["owned_by_group_id"], [])
+        for row in rows
+    }
+
+
+def _notifications(target: Target, kind: str, rows: list[dict], now: datetime) -> list:
+    recipients = _recipients(rows)
+    return [
+        Notification(
+            user_id=user_id,
+            kind=kind,
+            created_at=now,
+            message=_message(target, kind, row),
+            key=f"{kind}:{target.fk}:{row['id']}:{row['expected_completion_date'].isoformat()}",
+            **{f"{target.fk}_id": row["id"]},
+        )
+        for row in rows
+        for user_id in recipients[row["id"]]
+    ]

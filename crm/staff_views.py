@@ -1,0 +1,128 @@
+"""Sign-in and the landing page of the staff pages."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from crm import services
+from crm.api.auth import LoginThrottle, client_address
+from crm.exceptions import CrmError, RateLimited
+from crm.models import Notification
+from crm.paging import keyset_page
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """The Web API's failed-login throttle guards the sign-in page too."""
+
+    def clean(self):
+        throttle = LoginThrottle(self.data.get("username", ""), client_address(self.request))
+        try:
+            throttle.check()
+        except RateLimited as error:
+            raise forms.ValidationError(error.message, code="rate_limited") from None
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.failed()
+            raise
+        throttle.succeeded()
+        return cleaned
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+def home(request):
+    return redirect("sr-queue-default")
+
+
+class NotificationListView(LoginRequiredMixin, TemplateView):
+    """The signed-in user's notifications, newest first; unread ones stand out."""
+
+    template_name = "crm/notification_list.html"
+
+    def get_context_data(self, **kwargs):
+        rows = (
+            Notification.objects.filter(user=self.request.user)
+            .select_related("service_request", "job")
+            .order_by("-created_at")[:100]
+        )
+        return super().get_context_data(notifications=rows, **kwargs)
+
+    def post(self, request):
+        ids = None if request.POST.get("all") else request.POST.getlist("notification")
+        count = services.notification_mark_read(user=request.user, notification_ids=ids)
+        messages.success(request, f"{count} notification(s) marked as read.")
+        return redirect("notifications")
+
+
+class KeysetQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Base of the queue pages: a fixed queue of filters, the filters a person adds, a sort,
+    one keyset page; an htmx refresh gets the table alone.
+
+    Subclasses set ``queues``, ``sorts``, ``default_queue``, ``user_filters`` (names, with
+    ``multi_filters`` those that repeat), ``template_name``, ``table_template`` and
+    ``select(user, filters)``.
+    """
+
+    queues: dict = {}
+    sorts: dict = {}
+    default_queue = ""
+    user_filters: tuple[str, ...] = ()
+    multi_filters: tuple[str, ...] = ()
+    table_template = ""
+    page_size = 25
+
+    def get_template_names(self):
+        if self.request.htmx and not self.request.htmx.boosted:
+            return [self.table_template]
+        return [self.template_name]
+
+    def select(self, user, filters: dict):
+        raise NotImplementedError
+
+    def rows(self, queue, query):
+        user = self.request.user
+        chosen = {
+            k: query.getlist(k) if k in self.multi_filters else query[k]
+            for k in self.user_filters
+            if query.get(k)
+        }
+        try:
+            return self.select(user, {**chosen, **queue.filters(user)})
+        except CrmError as error:  # a hand-edited query string: show the queue unfiltered
+            messages.error(self.request, f"Filter ignored: {error.message}")
+            return self.select(user, queue.filters(user))
+
+    def get_context_data(self, slug: str | None = None, **kwargs):
+        queue = self.queues.get(slug or self.default_queue)
+        if queue is None:
+            raise Http404("No such queue")
+        query = self.request.GET
+        sort = self.sorts.get(query.get("sort", queue.sort).lstrip("-"), self.sorts[queue.sort])
+        descending = query.get("sort", "-" if queue.descending else "").startswith("-")
+        page = keyset_page(
+            self.rows(queue, query),
+            sort,
+            ascending=not descending,
+            size=self.page_size,
+            after=query.get("after"),
+            before=query.get("before"),
+        )
+        return super().get_context_data(
+            queue=queue,
+            page=page,
+            sort=sort,
+            descending=descending,
+            sorts=self.sorts.values(),
+            now=timezone.now(),
+            **kwargs,
+        )

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from crm import health, staff_views
+from crm.security import ThrottledAdminAuthenticationForm
+
+# The admin's own sign-in page shares the staff sign-in throttle.
+admin.site.login_form = ThrottledAdminAuthenticationForm
+
+urlpatterns = [
+    path("", staff_views.home, name="home"),
+    path("health/", health.health, name="health"),
+    path("accounts/login/", staff_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", staff_views.NotificationListView.as_view(), name="notifications"),
+    path("requests/", include("servicerequests.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("admin/", admin.site.urls),
+    path("crmapi/rest/v2/", include("crm.api.urls")),
+]
+
+handler404 = "crm.views.page_not_found"
+handler500 = "crm.views.server_error"

@@ -1,0 +1,20 @@
+"""Django's error pages, with the Web API's envelope for paths under /crmapi/."""
+
+from django.views import defaults
+
+from crm.api.errors import json_error
+from crm.exceptions import CrmError, EntityNotFound
+
+API_PREFIX = "/crmapi/"
+
+
+def page_not_found(request, exception):
+    if request.path.startswith(API_PREFIX):
+        return json_error(EntityNotFound("There is no such Web API method.", param="method"))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith(API_PREFIX):
+        return json_error(CrmError())
+    return defaults.server_error(request)

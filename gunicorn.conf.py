@@ -1,0 +1,57 @@
+"""gunicorn settings, every one overridable from the environment.
+
+    gunicorn -c gunicorn.conf.py          # serves crm.wsgi:application
+
+Run it with ``DJANGO_SETTINGS_MODULE=crm.production_settings`` in production.
+"""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _cpus() -> int:
+    # The CPUs this process may run on (a container's cpuset), not the host's count.
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+wsgi_app = "crm.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{_int('PORT', 8000)}"
+
+# Processes for CPU, threads to overlap database waits. 2 x CPUs + 1 is gunicorn's own
+# rule of thumb; each worker holds one database connection per thread.
+workers = _int("GUNICORN_WORKERS", 2 * _cpus() + 1)
+threads = _int("GUNICORN_THREADS", 2)
+worker_class = "gthread" if threads > 1 else "sync"
+
+# A request taking longer than this is killed and logged (the Web API has no long calls).
+timeout = _int("GUNICORN_TIMEOUT", 30)
+# On SIGTERM (deploys, docker stop) workers finish their requests for this long.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+
+# Recycle each worker after a bounded number of requests so slow growth (fragmentation,
+# caches) cannot add up; the jitter keeps the workers from restarting all at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+
+# Logs to stdout/stderr, where the container engine collects them.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+# The heartbeat file on tmpfs: an overlay filesystem can stall it and get workers killed.
+SHM = "/dev/shm"  # noqa: S108 (a per-worker heartbeat file gunicorn creates securely)
+if os.path.isdir(SHM):
+    worker_tmp_dir = SHM
+
+# Proxies whose X-Forwarded-* headers gunicorn trusts (comma-separated addresses, or *
+# when only the proxy can reach gunicorn); Django's side is DJANGO_SECURE_PROXY_SSL_HEADER.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -1,0 +1,106 @@
+"""The product and product type objects of the Web API (reference section 4.4 to 4.6)."""
+
+from crm.api.formats import stored_period
+from crm.api.representation import Attr, Choice, Computed, Nested, Representation
+from crm.timeperiods import TimeUnit
+from products.models import (
+    GlobalRate,
+    MeterReadingType,
+    Product,
+    ProductType,
+    UdrType,
+    UnitOfMeasurement,
+)
+
+ID = {"type": "string", "example": "362AF22847BA4ED0CDED5CDFF8BABBC1"}
+
+
+class UnitOfMeasurementRepr(Representation):
+    model = UnitOfMeasurement
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "name": Attr("name"),
+        "description": Attr("description"),
+        "alternative_code": Attr("alternative_code"),
+    }
+
+
+class UdrTypeRepr(Representation):
+    model = UdrType
+    description = "Usage detail record type."
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "name": Attr("name"),
+        "alternative_code": Attr("alternative_code"),
+        "description": Attr("description"),
+        "unit_of_measurement": Nested("unit_of_measurement", UnitOfMeasurementRepr),
+    }
+
+
+class MeterReadingTypeRepr(Representation):
+    model = MeterReadingType
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "name": Attr("name"),
+        "alternative_code": Attr("alternative_code"),
+        "classification": Attr("classification"),
+        "description": Attr("description"),
+        "unit_of_measurement": Nested("unit_of_measurement", UnitOfMeasurementRepr),
+    }
+
+
+TIME_PERIOD_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "time_period_value": {"type": "integer", "nullable": True},
+        "time_period_uot": {"type": "string", "enum": TimeUnit.values, "nullable": True},
+    },
+}
+
+
+class GlobalRateRepr(Representation):
+    model = GlobalRate
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "rate_model": Choice("rate_model", GlobalRate.RateModel.values),
+        "global_base_amount": Attr("global_base_amount", schema={"type": "number"}),
+        "base_rate_applied_per": Choice("base_rate_applied_per", GlobalRate.AppliedPer.values),
+        "uot": Choice("uot", GlobalRate.RateUot.values),
+        "time_period": Computed(
+            lambda rate, ctx: stored_period(rate.time_period_value, rate.time_period_uot),
+            columns=["time_period_value", "time_period_uot"],
+            schema=TIME_PERIOD_SCHEMA,
+            nullable=False,
+        ),
+        "uom": Attr("uom"),
+    }
+
+
+class ProductTypeRepr(Representation):
+    model = ProductType
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "name": Attr("name"),
+        "alternative_code": Attr("alternative_code"),
+        "description": Attr("description"),
+        "classification": Choice("classification", ProductType.Classification.values),
+        "service_type": Choice("service_type", ProductType.ServiceType.values),
+        "physical_good_type": Choice("physical_good_type", ProductType.PhysicalGoodType.values),
+        "composition_method": Choice("composition_method", ProductType.CompositionMethod.values),
+        "used_for_provisioning": Attr("used_for_provisioning", schema={"type": "boolean"}),
+        "udr_type": Nested("udr_type", UdrTypeRepr),
+        "meter_reading_type": Nested("meter_reading_type", MeterReadingTypeRepr),
+    }
+
+
+class ProductRepr(Representation):
+    model = Product
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "code": Attr("code"),
+        "alternative_code": Attr("alternative_code"),
+        "description": Attr("description"),
+        "priority_level": Attr("priority_level", schema={"type": "integer"}),
+        "global_rate": Nested("global_rate", GlobalRateRepr),
+        "product_type": Nested("product_type", ProductTypeRepr),
+    }

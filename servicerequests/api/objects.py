@@ -1,0 +1,120 @@
+"""The service request object (contract section 3, reference section 2.8)."""
+
+from crm.api.representation import Attr, Choice, Date, Many, Nested, Representation
+from crm.api.serializers import (
+    Composite,
+    GroupRepr,
+    PrivacyLevelRepr,
+    UserRepr,
+    assigned_to,
+    estimated_completion_time,
+    log_information,
+    time_overdue_field,
+    time_to_completion_field,
+    udf_fields,
+)
+from customers.api.serializers import AccountsReceivableRepr, ContactRepr, SubscriptionRepr
+from jobs.api.short import JobShortRepr
+from products.api.serializers import ProductRepr
+from servicerequests import models as m
+from servicerequests.api import serializers as config
+from servicerequests.api.short import ServiceRequestShortRepr
+
+ID = config.ID
+
+
+class ServiceRequestServiceRepr(Representation):
+    model = m.ServiceRequestService
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "product": Nested("product", ProductRepr, nullable=False),
+    }
+
+
+class ServiceRequestPhysicalGoodRepr(Representation):
+    model = m.ServiceRequestPhysicalGood
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "product": Nested("product", ProductRepr, nullable=False),
+        "serial_number": Attr("serial_number"),
+    }
+
+
+class ServiceRequestRelationRepr(Representation):
+    model = m.ServiceRequestRelation
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "service_request": Nested("related", ServiceRequestShortRepr, nullable=False),
+        "description": Attr("description"),
+    }
+
+
+def step(prefix: str, by: str, category_repr) -> Composite:
+    """A response or resolution: null until the request has one."""
+    return Composite(
+        {
+            "category": Nested(f"{prefix}_category", category_repr),
+            by: Nested(by, UserRepr),
+            f"{prefix}_date": Date(f"{prefix}_date"),
+            "description": Attr(f"{prefix}_description"),
+            "accepted_by": Nested(f"{prefix}_accepted_by", ContactRepr, prefetch=True),
+            "accepted_date": Date(f"{prefix}_accepted_date"),
+        },
+        empty_as_null=True,
+    )
+
+
+class ServiceRequestRepr(Representation):
+    model = m.ServiceRequest
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "number": Attr("number"),
+        "life_cycle_state": Choice("life_cycle_state", m.LifeCycleState.values, nullable=False),
+        "type": Nested("type", config.ServiceRequestTypeRepr, nullable=False),
+        "status": Nested("status", config.ServiceRequestStatusRepr, nullable=False),
+        "category": Nested("category", config.ServiceRequestCategoryRepr, nullable=False),
+        "accounts_receivable": Nested("accounts_receivable", AccountsReceivableRepr, prefetch=True),
+        "caller": Nested("caller", ContactRepr, prefetch=True),
+        "caller_email": Attr("caller_email"),
+        "caller_phone": Attr("caller_phone"),
+        "description": Attr("description"),
+        "notes": Attr("notes"),
+        "urgency_level": Choice("urgency_level", m.UrgencyLevel.values, nullable=False),
+        "impact_level": Choice("impact_level", m.ImpactLevel.values, nullable=False),
+        "priority": Choice("priority", m.Priority.values),
+        "owned_by_group": Nested("owned_by_group", GroupRepr),
+        "privacy_level": Nested("privacy_level", PrivacyLevelRepr),
+        "assigned_to": assigned_to(),
+        "start_date": Date("start_date"),
+        "expected_completion_date": Date("expected_completion_date"),
+        "estimated_completion_time": estimated_completion_time(),
+        "time_to_completion": time_to_completion_field(),
+        "time_overdue": time_overdue_field(),
+        "approaching_completion": Date("approaching_completion"),
+        "referring_to": Composite(
+            {
+                "subscription": Nested(
+                    "referring_to_subscription", SubscriptionRepr, prefetch=True
+                ),
+                "job": Nested("referring_to_job", JobShortRepr, guarded=True, prefetch=True),
+            },
+            empty_as_null=True,
+        ),
+        "response": step("response", "responded_by", config.ResponseCategoryRepr),
+        "temporary_resolution": step(
+            "temporary_resolution", "temporary_resolved_by", config.TemporaryResolutionCategoryRepr
+        ),
+        "final_resolution": step(
+            "final_resolution", "final_resolved_by", config.FinalResolutionCategoryRepr
+        ),
+        "cancellation_reason": Nested("cancellation_reason", config.CancellationReasonRepr),
+        "services_set": Many("services", ServiceRequestServiceRepr, fk="service_request"),
+        "physical_goods_set": Many(
+            "physical_goods", ServiceRequestPhysicalGoodRepr, fk="service_request"
+        ),
+        "related_service_requests_set": Many(
+            "relations", ServiceRequestRelationRepr, fk="service_request", guard="related"
+        ),
+        **udf_fields(),
+        "log_information": log_information(),
+    }

@@ -1,0 +1,130 @@
+"""Web API objects of service request configuration (contract section 3)."""
+
+from crm.api.representation import Attr, Choice, Computed, Nested, Representation
+from products.api.serializers import ProductRepr, ProductTypeRepr
+from servicerequests import models
+from servicerequests.models import LifeCycleState
+
+ID = {"type": "string", "example": "FB4A0B28CF194EF7819B0888B64B4210"}
+
+
+class ServiceRequestTypeRepr(Representation):
+    model = models.ServiceRequestType
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "name": Attr("name"),
+        "alternative_code": Attr("alternative_code"),
+        "description": Attr("description"),
+    }
+
+
+class ServiceRequestStatusRepr(Representation):
+    model = models.ServiceRequestStatus
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "name": Attr("name"),
+        "alternative_code": Attr("alternative_code"),
+        "description": Attr("description"),
+        "life_cycle_state": Choice("life_cycle_state", LifeCycleState.values, nullable=False),
+    }
+
+
+class ServiceRequestTypeStatusRepr(Representation):
+    """An allowed status of a type: ``{id, default, status}``."""
+
+    model = models.ServiceRequestTypeStatus
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "default": Attr("is_default", schema={"type": "boolean"}, nullable=False),
+        "status": Nested("status", ServiceRequestStatusRepr, nullable=False),
+    }
+
+
+def category_repr(model_class, label: str) -> type[Representation]:
+    """The four category objects share one shape."""
+    return type(
+        f"{model_class.__name__}Repr",
+        (Representation,),
+        {
+            "model": model_class,
+            "description": label,
+            "fields": {
+                "id": Attr("id", schema=ID, nullable=False),
+                "name": Attr("name"),
+                "code": Attr("code"),
+                "description": Attr("description"),
+                "requires_customer_acceptance": Attr(
+                    "requires_customer_acceptance", schema={"type": "boolean"}, nullable=False
+                ),
+            },
+        },
+    )
+
+
+ServiceRequestCategoryRepr = category_repr(
+    models.ServiceRequestCategory, "Service request category."
+)
+ResponseCategoryRepr = category_repr(models.ResponseCategory, "Response category.")
+TemporaryResolutionCategoryRepr = category_repr(
+    models.TemporaryResolutionCategory, "Temporary resolution category."
+)
+FinalResolutionCategoryRepr = category_repr(
+    models.FinalResolutionCategory, "Final resolution category."
+)
+
+
+class CancellationReasonRepr(Representation):
+    model = models.CancellationReason
+    fields = {
+        "id": Attr("id", schema=ID, nullable=False),
+        "name": Attr("name"),
+        "alternative_code": Attr("alternative_code"),
+        "description": Attr("description"),
+    }
+
+
+def _reason(attr: str, schema: dict | None = None):
+    return Computed(
+        lambda row, ctx: getattr(row.reason, attr),
+        columns=["reason", f"reason__{attr}"],
+        select=["reason"],
+        schema=schema or {"type": "string"},
+    )
+
+
+class ServiceRequestTypeCancellationReasonRepr(Representation):
+    """A cancellation reason of a type, flagged if it is the type's default."""
+
+    model = models.ServiceRequestTypeCancellationReason
+    fields = {
+        "id": Attr("reason_id", schema=ID, nullable=False),
+        "name": _reason("name"),
+        "alternative_code": _reason("alternative_code"),
+        "description": _reason("description"),
+        "default": Attr("is_default", schema={"type": "boolean"}, nullable=False),
+    }
+
+
+def allowed_product_repr(model_class, label: str) -> type[Representation]:
+    """``{id, product, product_type}``: a type allows one product or a whole product type."""
+    return type(
+        f"{model_class.__name__}Repr",
+        (Representation,),
+        {
+            "model": model_class,
+            "description": label,
+            "fields": {
+                "id": Attr("id", schema=ID, nullable=False),
+                "product": Nested("product", ProductRepr),
+                "product_type": Nested("product_type", ProductTypeRepr),
+            },
+        },
+    )
+
+
+ServiceRequestTypeServiceRepr = allowed_product_repr(
+    models.ServiceRequestTypeService, "A service allowed for a service request type."
+)
+ServiceRequestTypePhysicalGoodRepr = allowed_product_repr(
+    models.ServiceRequestTypePhysicalGood, "A physical good allowed for a service request type."
+)

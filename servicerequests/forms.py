@@ -1,0 +1,328 @@
+"""Forms of the staff pages. Each action form is prefilled so that the common case is one
+click: the type's default status for the target state, the signed-in user, now."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from crm.models import Group, User
+from customers.models import AccountsReceivable, Contact
+from products.models import Product, ProductType
+from servicerequests import models as m
+from servicerequests.rules import related_contacts
+from servicerequests.services import Step
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+def now_local():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+def statuses(sr_type, state: str):
+    return m.ServiceRequestStatus.objects.filter(
+        pk__in=m.ServiceRequestTypeStatus.objects.filter(
+            type=sr_type, life_cycle_state=state
+        ).values("status")
+    )
+
+
+def default_status(sr_type, state: str):
+    row = m.ServiceRequestTypeStatus.objects.filter(
+        type=sr_type, life_cycle_state=state, is_default=True
+    ).first()
+    return row.status_id if row else None
+
+
+def acceptors(sr: m.ServiceRequest):
+    """Who may accept: the caller and the contacts of the caller's account."""
+    return Contact.objects.filter(
+        related_contacts(sr.accounts_receivable) | Q(pk=sr.caller_id)
+    ).distinct()
+
+
+class ContactChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.id_number or obj.vat_registration_number or obj.pk[:8]})"
+
+
+class UserChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class ActionForm(forms.Form):
+    """Base: built for one request and the signed-in user."""
+
+    # API parameter name -> form field, so service errors land next to the right field.
+    param_fields: dict[str, str] = {}
+
+    def __init__(self, *args, sr: m.ServiceRequest, user: User, **kwargs):
+        self.sr, self.user = sr, user
+        super().__init__(*args, **kwargs)
+
+    def field_for(self, param: str | None) -> str | None:
+        if not param:
+            return None
+        for name in (param, param.split(".")[-1]):
+            if name in self.param_fields:
+                return self.param_fields[name]
+        return None
+
+
+class StepForm(ActionForm):
+    """Respond, temporarily resolve or finally resolve."""
+
+    target = ""
+    category_model = None
+    status = forms.ModelChoiceField(queryset=m.ServiceRequestStatus.objects.none())
+    category = forms.ModelChoiceField(queryset=m.ResponseCategory.objects.none())
+    by = UserChoice(queryset=User.objects.filter(is_active=True), label="By")
+    date = forms.DateTimeField(widget=DATETIME, label="Date")
+    description = forms.CharField(widget=TEXT, required=False)
+    accepted_by = ContactChoice(
+        queryset=Contact.objects.none(),
+        required=False,
+        label="Accepted by the customer (if already)",
+    )
+    notes = forms.CharField(widget=TEXT, required=False)
+    param_fields = {
+        "status_identifier": "status",
+        "category_identifier": "category",
+        "accepted_by_identifier": "accepted_by",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].queryset = statuses(self.sr.type, self.target)
+        self.fields["status"].initial = default_status(self.sr.type, self.target)
+        self.fields["category"].queryset = self.category_model.objects.all()
+        self.fields["by"].initial = self.user.pk
+        self.fields["date"].initial = now_local()
+        self.fields["accepted_by"].queryset = acceptors(self.sr)
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        step = Step(
+            category=data["category"],
+            by=data["by"],
+            date=data["date"],
+            description=data["description"] or None,
+            accepted_by=data["accepted_by"],
+        )
+        return {"status": data["status"], "step": step, "notes": data["notes"] or None}
+
+
+class RespondForm(StepForm):
+    target = m.LifeCycleState.RESPONDED
+    category_model = m.ResponseCategory
+
+
+class TemporaryResolveForm(StepForm):
+    target = m.LifeCycleState.TEMPORARY_RESOLVED
+    category_model = m.TemporaryResolutionCategory
+
+
+class FinalResolveForm(StepForm):
+    target = m.LifeCycleState.FINAL_RESOLVED
+    category_model = m.FinalResolutionCategory
+
+
+class CompleteForm(ActionForm):
+    status = forms.ModelChoiceField(queryset=m.ServiceRequestStatus.objects.none())
+    notes = forms.CharField(widget=TEXT, required=False)
+    param_fields = {"status_identifier": "status"}
+    target = m.LifeCycleState.COMPLETED
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].queryset = statuses(self.sr.type, self.target)
+        self.fields["status"].initial = default_status(self.sr.type, self.target)
+
+    def service_kwargs(self) -> dict:
+        return {"status": self.cleaned_data["status"], "notes": self.cleaned_data["notes"] or None}
+
+
+class CancelForm(CompleteForm):
+    target = m.LifeCycleState.CANCELLED
+    reason = forms.ModelChoiceField(queryset=m.CancellationReason.objects.none(), required=False)
+    param_fields = {"status_identifier": "status", "cancellation_reason_identifier": "reason"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = m.ServiceRequestTypeCancellationReason.objects.filter(type=self.sr.type)
+        self.fields["reason"].queryset = m.CancellationReason.objects.filter(
+            pk__in=rows.values("reason")
+        )
+        self.fields["reason"].initial = (
+            rows.filter(is_default=True).values_list("reason", flat=True).first()
+        )
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "cancellation_reason": self.cleaned_data["reason"]}
+
+
+class AcceptForm(ActionForm):
+    accepted_by = ContactChoice(queryset=Contact.objects.none(), label="Accepted by")
+    description = forms.CharField(widget=TEXT, required=False)
+    param_fields = {"accepted_by_identifier": "accepted_by"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accepted_by"].queryset = acceptors(self.sr)
+        self.fields["accepted_by"].initial = self.sr.caller_id
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"accepted_by": data["accepted_by"], "description": data["description"] or None}
+
+
+class AssignForm(ActionForm):
+    user = UserChoice(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        label="Assign to",
+        help_text="Empty: nobody (the group's queue).",
+    )
+    group = forms.ModelChoiceField(
+        queryset=Group.objects.all(), required=False, label="Owned by group"
+    )
+    param_fields = {"assigned_to": "user", "owned_by_group_identifier": "group"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].initial = self.sr.assigned_to_user_id
+        self.fields["group"].initial = self.sr.owned_by_group_id
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"assignment": (data["user"], None), "changes": {"owned_by_group": data["group"]}}
+
+
+class EditForm(ActionForm):
+    description = forms.CharField(widget=TEXT, required=False)
+    notes = forms.CharField(widget=TEXT, required=False)
+    category = forms.ModelChoiceField(queryset=m.ServiceRequestCategory.objects.none())
+    urgency_level = forms.ChoiceField(choices=m.UrgencyLevel.choices)
+    impact_level = forms.ChoiceField(choices=m.ImpactLevel.choices)
+    expected_completion_date = forms.DateTimeField(widget=DATETIME, required=False)
+    caller_email = forms.EmailField(required=False)
+    caller_phone = forms.CharField(max_length=50, required=False)
+    param_fields = {
+        "category_identifier": "category",
+        "expected_completion_date": "expected_completion_date",
+        "caller_email": "caller_email",
+        "caller_phone": "caller_phone",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = self.sr.type.categories.all()
+        for name in self.fields:
+            value = getattr(self.sr, name if name != "category" else "category_id")
+            self.fields[name].initial = (
+                timezone.localtime(value) if name.endswith("date") and value else value
+            )
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        changes = {
+            name: data[name] or None
+            for name in ("description", "notes", "caller_email", "caller_phone")
+        }
+        changes.update(
+            category=data["category"],
+            urgency_level=data["urgency_level"],
+            impact_level=data["impact_level"],
+        )
+        timing = {}
+        stored = self.sr.expected_completion_date
+        shown = timezone.localtime(stored).replace(second=0, microsecond=0) if stored else None
+        # The field shows minutes: an unchanged field must not move the date by its seconds.
+        if data["expected_completion_date"] != shown:
+            timing["expected_completion_date"] = data["expected_completion_date"]
+        return {"changes": changes, "timing": timing}
+
+
+ACTION_FORMS = {
+    "respond": RespondForm,
+    "temporary_resolve": TemporaryResolveForm,
+    "final_resolve": FinalResolveForm,
+    "complete": CompleteForm,
+    "cancel": CancelForm,
+    "response_accept": AcceptForm,
+    "temporary_resolution_accept": AcceptForm,
+    "final_resolution_accept": AcceptForm,
+    "assign": AssignForm,
+    "edit": EditForm,
+}
+
+
+class CreateForm(forms.Form):
+    """A new request; the type decides which statuses, categories and services are offered."""
+
+    type = forms.ModelChoiceField(queryset=m.ServiceRequestType.objects.all())
+    account = forms.CharField(label="Account number", max_length=30)
+    caller = ContactChoice(
+        queryset=Contact.objects.all(), required=False, help_text="Empty: the account owner."
+    )
+    status = forms.ModelChoiceField(queryset=m.ServiceRequestStatus.objects.none())
+    category = forms.ModelChoiceField(queryset=m.ServiceRequestCategory.objects.none())
+    urgency_level = forms.ChoiceField(choices=m.UrgencyLevel.choices, initial="URGENCY2")
+    impact_level = forms.ChoiceField(choices=m.ImpactLevel.choices, initial="IMPACT2")
+    services = forms.ModelMultipleChoiceField(queryset=Product.objects.none(), required=False)
+    description = forms.CharField(widget=TEXT, required=False)
+    caller_email = forms.EmailField(required=False)
+    assign_to_me = forms.BooleanField(required=False, initial=True, label="Assign to me")
+    param_fields = {
+        "status_identifier": "status",
+        "category_identifier": "category",
+        "contact_information_identifier": "caller",
+        "caller_email": "caller_email",
+    }
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["type"].widget.attrs.update(
+            {
+                "hx-get": "",
+                "hx-target": "#create-form",
+                "hx-select": "#create-form",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+            }
+        )
+        sr_type = self._chosen_type()
+        if sr_type is not None:
+            self.fields["status"].queryset = statuses(sr_type, m.LifeCycleState.PENDING)
+            self.fields["status"].initial = default_status(sr_type, m.LifeCycleState.PENDING)
+            self.fields["category"].queryset = sr_type.categories.all()
+            self.fields["services"].queryset = allowed_services(sr_type)
+
+    def _chosen_type(self):
+        value = self.data.get("type") or self.initial.get("type")
+        return m.ServiceRequestType.objects.filter(pk=value).first() if value else None
+
+    def clean_account(self):
+        number = self.cleaned_data["account"].strip()
+        account = (
+            AccountsReceivable.objects.select_related("owner").filter(number__iexact=number).first()
+        )
+        if account is None:
+            raise forms.ValidationError(f"No account {number}.")
+        return account
+
+    field_for = ActionForm.field_for
+
+
+def allowed_services(sr_type):
+    """Services the type allows, one by one or by product type."""
+    rows = m.ServiceRequestTypeService.objects.filter(type=sr_type)
+    return Product.objects.filter(
+        Q(pk__in=rows.values("product")) | Q(product_type__in=rows.values("product_type")),
+        product_type__classification=ProductType.Classification.SERVICES,
+    )

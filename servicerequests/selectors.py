@@ -1,0 +1,123 @@
+"""Reads of service request configuration, newest first like every Web API list."""
+
+from django.db.models import QuerySet
+
+from servicerequests import models
+
+NEWEST_FIRST = ("-created_date", "-id")
+
+
+def type_list() -> QuerySet:
+    return models.ServiceRequestType.objects.order_by(*NEWEST_FIRST)
+
+
+def type_status_list(*, type: models.ServiceRequestType, life_cycle_state: str | None = None):
+    queryset = models.ServiceRequestTypeStatus.objects.filter(type=type)
+    if life_cycle_state:
+        queryset = queryset.filter(life_cycle_state=life_cycle_state)
+    return queryset.order_by(*NEWEST_FIRST)
+
+
+def category_list(*, type: models.ServiceRequestType | None = None) -> QuerySet:
+    queryset = models.ServiceRequestCategory.objects.all()
+    if type is not None:
+        queryset = queryset.filter(types=type)
+    return queryset.order_by(*NEWEST_FIRST)
+
+
+def resolution_category_list(model_class) -> QuerySet:
+    """Response, temporary resolution or final resolution categories."""
+    return model_class.objects.order_by(*NEWEST_FIRST)
+
+
+def type_cancellation_reason_list(*, type: models.ServiceRequestType) -> QuerySet:
+    return models.ServiceRequestTypeCancellationReason.objects.filter(type=type).order_by(
+        *NEWEST_FIRST
+    )
+
+
+def type_service_list(*, type: models.ServiceRequestType) -> QuerySet:
+    return models.ServiceRequestTypeService.objects.filter(type=type).order_by(*NEWEST_FIRST)
+
+
+def type_physical_good_list(*, type: models.ServiceRequestType) -> QuerySet:
+    return models.ServiceRequestTypePhysicalGood.objects.filter(type=type).order_by(*NEWEST_FIRST)
+
+
+def service_request_list(*, user, filters: dict | None = None) -> QuerySet:
+    """Requests the user may see, filtered by the one FilterSet, newest first."""
+    from crm.filtering import filter_queryset
+    from servicerequests.filtersets import ServiceRequestFilterSet
+
+    queryset = models.ServiceRequest.objects.visible_to(user)
+    queryset = filter_queryset(ServiceRequestFilterSet, filters or {}, queryset)
+    return queryset.order_by("-created_date", "-number")
+
+
+QUEUE_RELATED = (
+    "accounts_receivable",
+    "caller",
+    "type",
+    "status",
+    "assigned_to_user",
+    "owned_by_group",
+)
+
+
+def service_request_queue(*, user, filters: dict) -> QuerySet:
+    """A queue's rows with what its columns show; the page orders and slices it."""
+    return service_request_list(user=user, filters=filters).select_related(*QUEUE_RELATED)
+
+
+def service_request_detail(*, user, number: str):
+    """One visible request with everything its page shows, or None."""
+    from django.db.models import Prefetch
+
+    from jobs.models import Job
+
+    events = models.ServiceRequestEvent.objects.select_related(
+        "user", "unit", "from_status", "to_status"
+    ).order_by("created_at", "id")
+    return (
+        models.ServiceRequest.objects.visible_to(user)
+        .select_related(
+            *QUEUE_RELATED,
+            "category",
+            "privacy_level",
+            "assigned_to_unit",
+            "accounts_receivable__owner",
+            "referring_to_subscription",
+            "referring_to_job",
+            "response_category",
+            "responded_by",
+            "response_accepted_by",
+            "temporary_resolution_category",
+            "temporary_resolved_by",
+            "temporary_resolution_accepted_by",
+            "final_resolution_category",
+            "final_resolved_by",
+            "final_resolution_accepted_by",
+            "cancellation_reason",
+            "created_by_user",
+            "updated_by_user",
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=events),
+            Prefetch(
+                "services", queryset=models.ServiceRequestService.objects.select_related("product")
+            ),
+            Prefetch(
+                "physical_goods",
+                queryset=models.ServiceRequestPhysicalGood.objects.select_related("product"),
+            ),
+            Prefetch(
+                "relations",
+                queryset=models.ServiceRequestRelation.objects.select_related("related"),
+            ),
+            Prefetch(
+                "jobs", queryset=Job.objects.visible_to(user).select_related("status", "type")
+            ),
+        )
+        .filter(number=number)
+        .first()
+    )
