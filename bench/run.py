@@ -298,6 +298,10 @@ def prepare_due(count: int) -> int:
     from servicerequests.models import ServiceRequest
 
     now, rng = timezone.now(), random.Random(1)
+    # Whatever else is open and unflagged counts as flagged long ago: exactly ``count`` due.
+    ServiceRequest.objects.open().filter(approaching_completion=None).update(
+        approaching_completion=now - timedelta(days=1)
+    )
     ids = list(
         ServiceRequest.objects.filter(life_cycle_state="PENDING").values_list("id", flat=True)[
             :count
@@ -430,18 +434,19 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    due = scan_timing(3000)
+    scan_ms, flagged = scan_timing(3000)
     rows.append(
         {
             "name": "beat scan, 3,000 due",
             "n": 1,
-            "p50": due,
-            "p95": due,
-            "rps": 1000 / due,
+            "p50": scan_ms,
+            "p95": scan_ms,
+            "rps": 1000 / scan_ms,
             "target": 250,
             "floor": None,
         }
     )
+    extra.append(f"The scan flagged {flagged}.")
     extra.append(
         f"Resident memory per web worker after the run: "
         f"{', '.join(f'{mb:.0f} MB' for mb in rss)} (target: at most 150 MB)."
