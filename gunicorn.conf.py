@@ -41,8 +41,9 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 
-# Logs to stdout/stderr, where the container engine collects them.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# Logs to stdout/stderr, where the container engine collects them; an empty
+# GUNICORN_ACCESS_LOG turns the access log off (the benchmark does).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'

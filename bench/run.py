@@ -197,7 +197,7 @@ def start_gunicorn(database_url: str, workers: int) -> subprocess.Popen:
             "GUNICORN_BIND": f"127.0.0.1:{PORT}",
             "GUNICORN_WORKERS": str(workers),
             "GUNICORN_THREADS": "2",
-            "GUNICORN_ACCESSLOG": "",
+            "GUNICORN_ACCESS_LOG": "",
         },
     )
     deadline = time.monotonic() + 30

@@ -5,6 +5,7 @@ joins nothing it does not return, and no list counts rows."""
 from __future__ import annotations
 
 import re
+from unittest.mock import patch
 
 import pytest
 from django.db import connection
@@ -192,6 +193,28 @@ def test_list_fields_set_joins_only_the_nested_objects_it_returns(api, demo, met
     assert joined_tables(sql) == expected
 
 
+@pytest.mark.parametrize("method", ["list", "get_pending", "get_completed"])
+def test_a_deep_page_picks_its_ids_first_then_joins_only_them(api, demo, method):
+    populate(demo, method, 201)
+    params = {**LISTS[method][1], "number_of_results": "50"}
+    top, top_sql = measure(api, method, params)
+    deep, deep_sql = measure(api, method, {**params, "offset": "150"})
+    whole, _ = measure(api, method, {**params, "number_of_results": "500"})
+
+    assert [row["number"] for row in deep.data] == [row["number"] for row in whole.data[150:200]]
+    assert [row["number"] for row in top.data] == [row["number"] for row in whole.data[:50]]
+    for row in deep.data:
+        assert row["type"]["name"]
+        assert len(row["physical_goods_set"]) == 2
+    # One query more than the first page, whatever the offset: the page's ids.
+    assert len(deep_sql) == len(top_sql) + 1
+    ids, rows = [s for s in deep_sql if re.search(rf'FROM "{SR_TABLE}"', s)]
+    assert "OFFSET 150" in ids
+    assert joined_tables(ids) == FILTER_JOINS.get(method, set())
+    assert "OFFSET" not in rows
+    assert "servicerequests_servicerequesttype" in joined_tables(rows)
+
+
 # -- show ---------------------------------------------------------------------------------------
 
 
@@ -282,3 +305,25 @@ def test_state_lists_do_not_select_distinct(api, demo, method):
     with CaptureQueriesContext(connection) as queries:
         assert api.get(f"service_requests/{method}").status_code == 200
     assert not any("DISTINCT" in q["sql"] for q in queries.captured_queries)
+
+
+def test_show_compiles_no_statement_for_nested_objects_it_does_not_have(api, demo):
+    """A nested object fetched apart whose key is null on every row (no acceptor, nothing
+    referred to) costs neither a query nor compiling one: compiling was most of a show."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    shown = make_sr()
+    assert shown.response_accepted_by_id is None
+    assert shown.referring_to_job_id is None
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return original(self, *args, **kwargs)
+
+    with patch.object(SQLCompiler, "as_sql", counting):
+        response, sqls = measure(api, "show", {SR: f"number={shown.number}"})
+    assert response.data["response"] is None
+    assert response.data["referring_to"] is None
+    assert len(compiled) == len(sqls)
