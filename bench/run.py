@@ -403,7 +403,7 @@ def main() -> None:
         )
         extra.append(
             f"Seeding {args.requests:,} requests and {args.jobs:,} jobs took "
-            f"{time.perf_counter() - started:.0f} s (bench_seed, COPY)."
+            f"{time.perf_counter() - started:.0f} s (manage.py bench_seed)."
         )
     tok, cookie = token(), session_cookie()
     plans = scenarios(tok, args.count)

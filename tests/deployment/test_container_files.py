@@ -250,6 +250,7 @@ def test_gunicorn_defaults():
     assert config["max_requests_jitter"] == "100"
     assert config["accesslog"] == "-"
     assert config["errorlog"] == "-"
+    assert config["preload_app"] == "True"
 
 
 def test_gunicorn_follows_the_environment():
@@ -270,3 +271,5 @@ def test_gunicorn_follows_the_environment():
     assert config["bind"] == "['127.0.0.1:9000']"
     assert config["forwarded_allow_ips"] == "['10.0.0.2']"
     assert gunicorn_config(PORT="8123")["bind"] == "['0.0.0.0:8123']"
+    assert gunicorn_config(GUNICORN_PRELOAD="0")["preload_app"] == "False"
+    assert gunicorn_config(GUNICORN_ACCESS_LOG="")["accesslog"] == "None"
