@@ -171,11 +171,16 @@ def load(requests: list[tuple], clients: int, headers: dict) -> dict:
 
 
 def floor(sql: list[tuple[str, tuple]], database_url: str, repeat: int) -> float:
-    """Median ms to run the same statements straight through psycopg on one connection."""
+    """Median ms to run the same statements straight through psycopg on one connection,
+    asking of PostgreSQL what the application asks: the same session settings, and
+    statements prepared as the application's connections prepare them."""
     import psycopg
+    from django.conf import settings
 
+    options = settings.DATABASES["default"].get("OPTIONS", {})
     times = []
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(database_url, autocommit=True, options=options.get("options", "")) as conn:
+        conn.prepare_threshold = options.get("prepare_threshold")
         for _ in range(repeat):
             started = time.perf_counter()
             for statement, params in sql:

@@ -1,5 +1,6 @@
 """Settings come from the environment and refuse unsafe production defaults."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -49,3 +50,37 @@ def test_database_url_selects_postgresql():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "django.db.backends.postgresql"]
+
+
+def postgresql_options(**env) -> dict:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import crm.settings as s; print(s.DATABASES['default']['OPTIONS'])",
+        ],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DATABASE_URL": "postgres://user@127.0.0.1:5432/crm",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout)
+
+
+def test_postgresql_prepares_statements_unless_turned_off():
+    options = postgresql_options()
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 2
+    assert "join_collapse_limit=1" in options["options"]
+    assert postgresql_options(DATABASE_PREPARE_THRESHOLD="5")["prepare_threshold"] == 5
+    off = postgresql_options(DATABASE_PREPARE_THRESHOLD="")
+    assert "server_side_binding" not in off
+    assert "prepare_threshold" not in off
