@@ -84,3 +84,37 @@ def test_postgresql_prepares_statements_unless_turned_off():
     off = postgresql_options(DATABASE_PREPARE_THRESHOLD="")
     assert "server_side_binding" not in off
     assert "prepare_threshold" not in off
+
+
+def run_clean(args: list[str], **env) -> subprocess.CompletedProcess:
+    own = ("DJANGO_", "DATABASE_", "REDIS_", "CRM_", "CELERY_")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(own)}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_manage_py_on_a_checkout_needs_no_setting():
+    result = run_clean(["manage.py", "makemigrations", "--check", "--dry-run"])
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_manage_py_still_refuses_when_told_debug_is_off_or_given_settings():
+    assert (
+        "DJANGO_SECRET_KEY is not set" in run_clean(["manage.py", "check"], DJANGO_DEBUG="0").stderr
+    )
+    result = run_clean(["manage.py", "check"], DJANGO_SETTINGS_MODULE="crm.settings")
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_served_processes_still_refuse_without_a_secret_key():
+    result = run_clean(["-c", "import crm.wsgi"])
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
