@@ -63,15 +63,6 @@ def _copy(table: str, columns: list[str], rows) -> int:
     return count
 
 
-def _pick(choices: list[tuple[str, float]], rng: random.Random) -> str:
-    roll, total = rng.random(), 0.0
-    for value, share in choices:
-        total += share
-        if roll < total:
-            return value
-    return choices[-1][0]
-
-
 def _state_case(choices: list[tuple[str, float]]) -> str:
     """SQL picking a state by share from the row's ``roll`` (a random number in [0, 1))."""
     total, branches = 0.0, []
@@ -105,8 +96,24 @@ def _indexes_dropped(table: str):
             cursor.execute(definition)
 
 
-# A row picks its account by position in ``bench_account`` (see ``_positions``).
-ACCOUNT_PICK = "JOIN bench_account account ON account.position = g.account_position"
+# What both loads generate from: ``n`` numbered rows, each with a random ``roll`` (for its
+# state), a creation time up to 900 days back and an account picked by its position in
+# ``bench_account`` (see ``_positions``).
+NUMBERED_ROWS = """FROM (
+        SELECT
+            n,
+            random() AS roll,
+            1 + floor(random() * %(accounts)s)::int AS account_position,
+            now() - (60 + floor(random() * (60 * 24 * 900 - 59))::int) * interval '1 minute'
+                AS created
+        FROM generate_series(0, %(count)s - 1) AS n
+    ) g
+    JOIN bench_account account ON account.position = g.account_position"""
+
+
+def _generate(sql: str, choices: list[tuple[str, float]]) -> str:
+    return sql.format(state=_state_case(choices), numbered_rows=NUMBERED_ROWS)
+
 
 REQUESTS_SQL = """
 INSERT INTO servicerequests_servicerequest (
@@ -151,16 +158,7 @@ FROM (
              THEN now() + (5 + floor(random() * 596)::int) * interval '1 minute'
              ELSE created + (1 + floor(random() * 10)::int) * interval '1 day'
         END AS expected
-    FROM (
-        SELECT
-            n,
-            random() AS roll,
-            1 + floor(random() * %(accounts)s)::int AS account_position,
-            now() - (60 + floor(random() * (60 * 24 * 900 - 59))::int) * interval '1 minute'
-                AS created
-        FROM generate_series(0, %(count)s - 1) AS n
-    ) g
-    {account_pick}
+    {numbered_rows}
 ) r
 """
 
@@ -189,16 +187,7 @@ SELECT
     created
 FROM (
     SELECT n, created, account.id AS account_id, {state} AS state
-    FROM (
-        SELECT
-            n,
-            random() AS roll,
-            1 + floor(random() * %(accounts)s)::int AS account_position,
-            now() - (60 + floor(random() * (60 * 24 * 900 - 59))::int) * interval '1 minute'
-                AS created
-        FROM generate_series(0, %(count)s - 1) AS n
-    ) g
-    {account_pick}
+    {numbered_rows}
 ) r
 JOIN customers_subscription subscription
     ON subscription.accounts_receivable_id = r.account_id AND subscription.number LIKE 'BS%%'
@@ -226,11 +215,11 @@ class Command(BaseCommand):
         load_demo()
         rng = random.Random(options["seed"])
         with transaction.atomic():
-            people = self._people(rng)
-            accounts = self._accounts(rng)
+            people = self._people()
+            accounts = self._accounts()
             self._positions()
             loaded = self._requests(options["requests"], options["due"], accounts, people, rng)
-            jobs = self._jobs(options["jobs"], accounts, people, rng)
+            jobs = self._jobs(options["jobs"], accounts, people)
         with connection.cursor() as cursor:
             # Vacuumed as well as analysed: the visibility map lets the narrow id scans of
             # deep pages be index-only, and autovacuum does not wake up on the million new
@@ -243,7 +232,7 @@ class Command(BaseCommand):
 
     # -- reference rows -----------------------------------------------------------------------
 
-    def _people(self, rng) -> dict:
+    def _people(self) -> dict:
         unit, group = Unit.objects.get(name="Admin Unit"), Group.objects.get(name="Main Group")
         existing = set(
             User.objects.filter(username__startswith="bench-agent-").values_list(
@@ -274,7 +263,7 @@ class Command(BaseCommand):
             "admin": User.objects.get(username="MPAdministrator").pk,
         }
 
-    def _accounts(self, rng) -> list[tuple[str, str]]:
+    def _accounts(self) -> list[tuple[str, str]]:
         """(account id, owner contact id) pairs, created once."""
         have = list(
             AccountsReceivable.objects.filter(number__startswith="BEN").values_list(
@@ -358,14 +347,12 @@ class Command(BaseCommand):
         }
         with _indexes_dropped(ServiceRequest._meta.db_table), connection.cursor() as cursor:
             cursor.execute("SELECT setseed(%(seed)s)", params)
-            cursor.execute(
-                REQUESTS_SQL.format(state=_state_case(SR_STATES), account_pick=ACCOUNT_PICK), params
-            )
+            cursor.execute(_generate(REQUESTS_SQL, SR_STATES), params)
             return cursor.rowcount
 
     # -- jobs ---------------------------------------------------------------------------------
 
-    def _jobs(self, count: int, accounts, people, rng) -> int:
+    def _jobs(self, count: int, accounts, people) -> int:
         now = timezone.now()
         london = SubscriptionType.objects.get(name="London").pk
         _copy(
@@ -394,9 +381,7 @@ class Command(BaseCommand):
             "accounts": len(accounts),
         }
         with _indexes_dropped(Job._meta.db_table), connection.cursor() as cursor:
-            cursor.execute(
-                JOBS_SQL.format(state=_state_case(JOB_STATES), account_pick=ACCOUNT_PICK), params
-            )
+            cursor.execute(_generate(JOBS_SQL, JOB_STATES), params)
             return cursor.rowcount
 
     @staticmethod
