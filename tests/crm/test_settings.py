@@ -9,20 +9,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_settings(**env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+def run_clean(args: list[str], **env) -> subprocess.CompletedProcess:
+    """A Python process in the project with none of the project's variables but ``env``."""
+    own = ("DJANGO_", "DATABASE_", "REDIS_", "CRM_", "CELERY_")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(own)}
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import crm.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])",
-        ],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
         text=True,
         check=False,
+        timeout=120,
     )
+
+
+def load_settings(**env) -> subprocess.CompletedProcess:
+    code = "import crm.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])"
+    return run_clean(["-c", code], **env)
 
 
 def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
@@ -53,23 +57,11 @@ def test_database_url_selects_postgresql():
 
 
 def postgresql_options(**env) -> dict:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import crm.settings as s; print(s.DATABASES['default']['OPTIONS'])",
-        ],
-        cwd=ROOT,
-        env={
-            **clean,
-            "DJANGO_SECRET_KEY": "x" * 50,
-            "DATABASE_URL": "postgres://user@127.0.0.1:5432/crm",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_clean(
+        ["-c", "import crm.settings as s; print(s.DATABASES['default']['OPTIONS'])"],
+        DJANGO_SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://user@127.0.0.1:5432/crm",
+        **env,
     )
     assert result.returncode == 0, result.stderr
     return ast.literal_eval(result.stdout)
@@ -84,20 +76,6 @@ def test_postgresql_prepares_statements_unless_turned_off():
     off = postgresql_options(DATABASE_PREPARE_THRESHOLD="")
     assert "server_side_binding" not in off
     assert "prepare_threshold" not in off
-
-
-def run_clean(args: list[str], **env) -> subprocess.CompletedProcess:
-    own = ("DJANGO_", "DATABASE_", "REDIS_", "CRM_", "CELERY_")
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(own)}
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
 
 
 def test_manage_py_on_a_checkout_needs_no_setting():
