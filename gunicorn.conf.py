@@ -8,6 +8,8 @@ Run it with ``DJANGO_SETTINGS_MODULE=crm.production_settings`` in production.
 import gc
 import os
 
+from crm import serving
+
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
@@ -48,6 +50,16 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# A GET carries its token in the query string: the access log masks it (crm.serving).
+logger_class = "crm.serving.MaskingLogger"
+
+# gunicorn answers a request line or header over its limits itself, before Django: the
+# limits are as high as gunicorn allows (the Web API's longest GET, every fields_set name
+# with flattened identifiers, stays well under them), and what it answers is the Web API's
+# JSON envelope, not an HTML page (crm.serving.write_error).
+limit_request_line = _int("GUNICORN_LIMIT_REQUEST_LINE", 8190)
+limit_request_field_size = _int("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", 16384)
+serving.install()
 
 # The application is imported once, in the master, before the workers fork: a worker that
 # max_requests recycles starts in milliseconds instead of importing Django again while

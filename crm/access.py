@@ -44,3 +44,40 @@ def can_see(access: Access | None, record) -> bool:
         return False
     group = record.owned_by_group_id
     return access.all_groups or group is None or group in access.group_ids
+
+
+def accesses_for(user_ids) -> dict[str, Access]:
+    """The access of many active users at once, in a constant number of queries (the
+    background scan decides who may be told about a batch of records)."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    from crm.models import User
+
+    ids = set(user_ids) - {None}
+    if not ids:
+        return {}
+    users = User.objects.filter(pk__in=ids, is_active=True)
+    levels = list(PrivacyLevel.objects.values_list("id", "number"))
+    clearances = dict(users.values_list("id", "clearance__number"))
+    perm = Permission.objects.filter(content_type__app_label="crm", codename="view_all_groups")
+    all_groups = set(
+        users.filter(
+            Q(is_superuser=True) | Q(user_permissions__in=perm) | Q(groups__permissions__in=perm)
+        ).values_list("id", flat=True)
+    )
+    groups: dict[str, list[str]] = {}
+    for user_id, group_id in User.crm_groups.through.objects.filter(
+        user_id__in=clearances
+    ).values_list("user_id", "group_id"):
+        groups.setdefault(user_id, []).append(group_id)
+    return {
+        user_id: Access(
+            privacy_level_ids=tuple(
+                level for level, number in levels if clearance is not None and number <= clearance
+            ),
+            group_ids=() if user_id in all_groups else tuple(groups.get(user_id, ())),
+            all_groups=user_id in all_groups,
+        )
+        for user_id, clearance in clearances.items()
+    }

@@ -72,4 +72,4 @@ def navigation(request) -> dict:
 def _unread(user) -> int:
     from crm.models import Notification
 
-    return Notification.objects.filter(user=user, read_at__isnull=True)[:COUNT_CAP].count()
+    return Notification.objects.visible_to(user).filter(read_at__isnull=True)[:COUNT_CAP].count()

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from crm.access import accesses_for, can_see
 from crm.models import Notification, User
 from crm.timeperiods import add_period
 
@@ -32,6 +34,7 @@ ROW_FIELDS = (
     "status_id",
     "assigned_to_user_id",
     "owned_by_group_id",
+    "privacy_level_id",
     "expected_completion_date",
 )
 
@@ -110,7 +113,7 @@ def flag_batch(
     picked = list(
         model.objects.filter(condition)
         .order_by("expected_completion_date")
-        .select_for_update(skip_locked=True)
+        .select_for_update(skip_locked=True, no_key=True)
         .values_list("id", flat=True)[:size]
     )
     if not picked:
@@ -154,19 +157,32 @@ def _message(target: Target, kind: str, row: dict) -> str:
 
 
 def _recipients(rows: list[dict]) -> dict[str, list[str]]:
-    """The assignee, or else every active member of the owning group."""
-    groups = {row["owned_by_group_id"] for row in rows if not row["assigned_to_user_id"]}
+    """Who is told about each row: the assignee, or else every active member of the owning
+    group; of them, only those who may see the row now (contract section 6). An assignee
+    who may no longer see it (the row was reclassified) hands over to the group."""
+    groups = {row["owned_by_group_id"] for row in rows} - {None}
     members: dict[str, list[str]] = {}
     for group_id, user_id in User.crm_groups.through.objects.filter(
-        group_id__in=groups - {None}, user__is_active=True
+        group_id__in=groups, user__is_active=True
     ).values_list("group_id", "user_id"):
         members.setdefault(group_id, []).append(user_id)
-    return {
-        row["id"]: [row["assigned_to_user_id"]]
-        if row["assigned_to_user_id"]
-        else members.get(row["owned_by_group_id"], [])
-        for row in rows
-    }
+    candidates = {row["assigned_to_user_id"] for row in rows}
+    candidates.update(user for group in members.values() for user in group)
+    accesses = accesses_for(candidates)
+
+    def sees(user_id, row) -> bool:
+        access = accesses.get(user_id)
+        return access is not None and can_see(access, SimpleNamespace(**row))
+
+    recipients = {}
+    for row in rows:
+        assignee = row["assigned_to_user_id"]
+        if assignee and sees(assignee, row):
+            recipients[row["id"]] = [assignee]
+        else:
+            group = members.get(row["owned_by_group_id"], [])
+            recipients[row["id"]] = [user for user in group if sees(user, row)]
+    return recipients
 
 
 def _notifications(target: Target, kind: str, rows: list[dict], now: datetime) -> list:

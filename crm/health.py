@@ -1,5 +1,11 @@
-"""``GET /health/``: is this process able to serve? It checks the database and the Celery
-broker, answers 200 when both work and 503 naming the one that does not.
+"""``GET /health/``: is this process able to serve? It checks the database, the Celery
+broker and the cache, and names each one's state.
+
+It answers 200 while the database answers, and 503 when it does not: without the database
+nothing works, while without Redis the pages and the Web API still serve (the cache fails
+open, sessions are in the database) and only background work waits. A broker or cache that
+is down is named in the body (``"unavailable"``) for monitoring, but does not take the
+process out of a load balancer, which would turn a degraded service into no service.
 
 No authentication and no detail beyond "ok" / "unavailable": load balancers and container
 engines call it, and what went wrong goes to the log, not to whoever asks.
@@ -60,7 +66,22 @@ def check_broker() -> None:
     raise RuntimeError("no health check for this broker transport")
 
 
-CHECKS: dict[str, Callable[[], None]] = {"database": check_database, "broker": check_broker}
+def check_cache() -> None:
+    """A PING to a Redis cache (past its cool-down, crm.cache); a local cache always works."""
+    from django.core.cache import cache
+
+    available = getattr(cache, "available", None)
+    if available is not None and not available():
+        raise RuntimeError("the cache did not answer PING")
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": check_database,
+    "broker": check_broker,
+    "cache": check_cache,
+}
+# Without these the process cannot serve at all; the others degrade it.
+ESSENTIAL = ("database",)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -75,7 +96,7 @@ def health(request):
             results[name] = UNAVAILABLE
         else:
             results[name] = OK
-    healthy = all(value == OK for value in results.values())
+    healthy = all(results[name] == OK for name in ESSENTIAL)
     response = JsonResponse(results, status=200 if healthy else 503)
     add_never_cache_headers(response)
     return response

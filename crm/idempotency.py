@@ -1,32 +1,31 @@
 """``Idempotency-Key`` for the Web API's creating POSTs.
 
-The first request with a key claims it (a row committed before the work starts, unique per
-user, method and key). Its successful response is stored; a retry with the same key and the
-same body gets that response again, marked ``Idempotent-Replayed: true``. The same key with
-another body is refused. A duplicate that arrives while the first is still running waits
-for it, then replays its response, so concurrent duplicates create one record. A failed
-first request gives the key back, so a corrected retry may use it. Keys live 24 hours.
+The first request with a key claims it: a row, unique per user, method and key, inserted in
+the same transaction as the record the request creates and holding its response. So the
+claim and the record commit together or not at all: a retry after any crash (the process
+killed, the database stopped) either replays the stored response or finds that nothing was
+created and creates it once. A duplicate that arrives while the first is still running waits
+on the unique key until the first commits (then replays its response) or rolls back (then
+claims the key itself), so concurrent duplicates create one record. The same key with
+another body is refused. Keys live 24 hours.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from crm.db import run_atomic
 from crm.exceptions import InvalidLifeCycleState, InvalidParameter
 from crm.models import IdempotencyKey
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 LIFETIME = timedelta(hours=24)
-# A claim older than this whose request never finished (a crashed worker) is abandoned.
-ABANDONED_AFTER = timedelta(minutes=2)
-WAIT_SECONDS = 15
 
 
 def body_hash(raw: dict) -> str:
@@ -50,67 +49,67 @@ def key_from(request) -> str | None:
     return value
 
 
+def _stored(user, method_name: str, key: str, digest: str) -> IdempotencyKey | None:
+    """The committed first request under this key, if any (expired keys are forgotten)."""
+    rows = IdempotencyKey.objects.filter(user=user, method_name=method_name, key=key)
+    row = rows.first()
+    if row is None:
+        return None
+    if row.created_at < timezone.now() - LIFETIME or row.response_status is None:
+        # Expired, or a claim left without a response by a version of this module that
+        # committed claims on their own: nothing is known about it, so it is let go.
+        rows.filter(pk=row.pk).delete()
+        return None
+    if row.request_hash != digest:
+        raise InvalidParameter(
+            "This Idempotency-Key was used with another request.",
+            param="Idempotency-Key",
+            detail="reuse a key only to retry the very same request",
+        )
+    return row
+
+
 def _claim(user, method_name: str, key: str, digest: str) -> IdempotencyKey | None:
-    """The new claim, or None when the key is taken."""
-    now = timezone.now()
-    IdempotencyKey.objects.filter(created_at__lt=now - LIFETIME).filter(
-        user=user, method_name=method_name, key=key
-    ).delete()
+    """The new claim, in the caller's transaction; None when another request holds the key
+    (on PostgreSQL the insert waits until that request's transaction ends)."""
     try:
         with transaction.atomic():
             return IdempotencyKey.objects.create(
-                user=user, method_name=method_name, key=key, request_hash=digest, created_at=now
+                user=user,
+                method_name=method_name,
+                key=key,
+                request_hash=digest,
+                created_at=timezone.now(),
             )
     except IntegrityError:
         return None
 
 
-def _existing(user, method_name: str, key: str, digest: str) -> IdempotencyKey | None:
-    """The finished first request, waiting for it if it is still running."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        row = IdempotencyKey.objects.filter(user=user, method_name=method_name, key=key).first()
-        if row is None:
-            return None  # the first request failed and gave the key back
-        if row.request_hash != digest:
-            raise InvalidParameter(
-                "This Idempotency-Key was used with another request.",
-                param="Idempotency-Key",
-                detail="reuse a key only to retry the very same request",
-            )
-        if row.response_status is not None:
-            return row
-        if timezone.now() - row.created_at > ABANDONED_AFTER:
-            row.delete()
-            return None
-        if time.monotonic() > deadline:
-            raise InvalidLifeCycleState(
-                "A request with this Idempotency-Key is still being processed.",
-                param="Idempotency-Key",
-                detail="retry in a moment",
-            )
-        time.sleep(0.1)
-
-
 def run_once(user, method_name: str, key: str, raw: dict, work: Callable[[], tuple[int, dict]]):
-    """``(status, body, replayed)``: ``work``'s result, or the stored one of the first run."""
+    """``(status, body, replayed)``: ``work``'s result, or the stored one of the first run.
+
+    ``work`` runs inside the transaction that holds the claim; if it fails, the claim goes
+    with it and the key is free for a corrected retry."""
     digest = body_hash(raw)
-    for _attempt in range(3):
+
+    def claim_and_work():
         claim = _claim(user, method_name, key, digest)
         if claim is None:
-            row = _existing(user, method_name, key, digest)
-            if row is not None:
-                return row.response_status, row.response_body, True
-            continue  # given back or abandoned: claim it again
-        try:
-            status, body = work()
-        except BaseException:
-            claim.delete()
-            raise
+            return None
+        status, body = work()
         IdempotencyKey.objects.filter(pk=claim.pk).update(
             response_status=status, response_body=body
         )
-        return status, body, False
+        return status, body
+
+    for _attempt in range(3):
+        row = _stored(user, method_name, key, digest)
+        if row is not None:
+            return row.response_status, row.response_body, True
+        result = run_atomic(claim_and_work)
+        if result is not None:
+            return (*result, False)
+        # Another request held the key; it has committed (replay it) or rolled back.
     raise InvalidLifeCycleState(
         "A request with this Idempotency-Key keeps failing elsewhere.",
         param="Idempotency-Key",

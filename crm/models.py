@@ -251,6 +251,21 @@ class ApiKey(Entity):
         return f"{self.name} ({self.prefix}…)"
 
 
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "NotificationQuerySet":
+        """The user's own notifications about records they may still see: a record
+        reclassified after the notice was made disappears from the list and the count."""
+        from crm.access import access_for
+
+        access = access_for(user)
+        q = Q(user=user)
+        for fk in ("service_request", "job"):
+            q &= Q(**{f"{fk}__isnull": True}) | visible_q(
+                access, privacy_field=f"{fk}__privacy_level", group_field=f"{fk}__owned_by_group"
+            )
+        return self.filter(q)
+
+
 class Notification(Entity):
     """Something a user should know: a request or job approaching or past its expected
     completion. One per user and flag (``key``), so a flag never notifies twice."""
@@ -276,6 +291,8 @@ class Notification(Entity):
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -303,7 +320,8 @@ class IdempotencyKey(Entity):
     method_name = models.CharField(max_length=100)
     request_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(db_index=True)
-    # Null while the first request is still being processed.
+    # Set in the transaction that claims the key and creates the record, so a committed
+    # claim always holds its response (null only inside that transaction).
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from crm.access import access_for, can_see
 from crm.exceptions import InvalidParameter, ValidationFailed
 from crm.models import Unit, User
 from crm.timeperiods import PeriodOverflow, TimePeriod, add_period, period_between
@@ -21,6 +22,28 @@ def check_assignment(user: User | None, unit: Unit | None, *, param: str = "assi
         "The assigned user does not belong to the assigned unit.",
         param=param,
         detail=f"{user.username} is not a member of {unit.name}",
+    )
+
+
+def check_assignee_sees(user: User | None, record, *, param: str = "assigned_to") -> None:
+    """Nobody is given a record they could not see (contract section 6): checked when the
+    assignee, the privacy level or the owning group changes, so a reclassification that
+    would hide a record from its assignee is refused too."""
+    if user is None:
+        return
+    access = access_for(user)
+    if can_see(access, record):
+        return
+    if record.privacy_level_id is not None and (
+        record.privacy_level_id not in access.privacy_level_ids
+    ):
+        detail = f"{user.username}'s clearance is below the record's privacy level"
+    else:
+        detail = f"{user.username} is not a member of the record's owning group"
+    raise ValidationFailed(
+        f"{user.display_name} could not see this record, so it cannot be assigned to them.",
+        param=param,
+        detail=detail,
     )
 
 

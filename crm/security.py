@@ -1,5 +1,6 @@
-"""Security plumbing that Django 5.2 does not ship: the Content-Security-Policy header, and the
-failed-login throttle on the admin's own sign-in form."""
+"""Security plumbing that Django 5.2 does not ship: the Content-Security-Policy header,
+``Cache-Control: no-store`` on private answers, and the failed-login throttle on the admin's
+own sign-in form."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.cache import add_never_cache_headers
 
 from crm.staff_views import ThrottledAuthenticationForm
 
@@ -32,6 +34,25 @@ class ContentSecurityPolicyMiddleware:
             pattern.search(path) for pattern in self.exempt
         ):
             response["Content-Security-Policy"] = self.header
+        return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every Web API answer and every page a signed-in user
+    gets: what one person saw must not be served from a shared or browser cache to the next
+    (a shared computer's back button, a proxy). Responses that set their own policy keep it;
+    static files never get here (WhiteNoise answers them first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response and (
+            request.path_info.startswith("/crmapi/")
+            or getattr(getattr(request, "user", None), "is_authenticated", False)
+        ):
+            add_never_cache_headers(response)
         return response
 
 

@@ -60,17 +60,18 @@ def token_login(
     *, username: str, password: str, organisation: str, unit: str | None, address: str
 ) -> str:
     """``authentication/token``: a token for a user name and password, throttled."""
-    throttle = LoginThrottle(username, address)
-    throttle.check()
-    user = authenticate(username=username, password=password)
-    if user is None or organisation != settings.CRM_ORGANISATION:
-        throttle.failed()
+    def check() -> User | None:
+        if organisation != settings.CRM_ORGANISATION:
+            return None
+        return authenticate(username=username, password=password)
+
+    user = LoginThrottle(username, address).guarded(check)
+    if user is None:
         raise InvalidToken(
             "The user name, password or organisation is wrong.",
             param="username",
             detail="login failed",
         )
-    throttle.succeeded()
     return token_issue(user=user, unit=_unit_for(user, unit), source=ApiToken.Source.LOGIN)
 
 
@@ -83,17 +84,17 @@ def token_release(*, token: ApiToken) -> None:
 
 def token_for_api_key(*, key: str | None, unit: str | None, address: str) -> str:
     """``authentication/web_api_key/token``: a token for an active Web API key."""
-    throttle = LoginThrottle(f"api-key:{address}", address)
-    throttle.check()
-    api_key = None
-    if key:
-        api_key = (
+    def check() -> ApiKey | None:
+        if not key:
+            return None
+        return (
             ApiKey.objects.select_related("user", "unit")
             .filter(key_hash=hash_secret(key), is_active=True, user__is_active=True)
             .first()
         )
+
+    api_key = LoginThrottle(f"api-key:{address}", address).guarded(check)
     if api_key is None:
-        throttle.failed()
         raise InvalidToken(
             "The Web API key is unknown or inactive.",
             param="key",
@@ -121,16 +122,18 @@ def api_key_create(*, name: str, user: User, unit: Unit | None = None) -> tuple[
 def notification_send_emails(*, notification_ids: list[str]) -> int:
     """Mail each notification once: claim it (emailed_at), then send; a failed send gives
     the claim back so a retry sends it. A crash between claim and send loses that mail
-    rather than ever sending it twice."""
+    rather than ever sending it twice. A notification whose user may no longer see its
+    record (reclassified, or the user left the group since) is not mailed at all."""
     from django.core.mail import send_mail
 
     from crm.models import Notification
 
     sent = 0
-    for notification in Notification.objects.select_related("user").filter(
-        pk__in=notification_ids, emailed_at__isnull=True
-    ):
-        if not notification.user.email:
+    pending = Notification.objects.select_related("user", "service_request", "job").filter(
+        pk__in=notification_ids, emailed_at__isnull=True, user__is_active=True
+    )
+    for notification in pending:
+        if not notification.user.email or not notification_visible(notification):
             continue
         claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
@@ -151,11 +154,23 @@ def notification_send_emails(*, notification_ids: list[str]) -> int:
     return sent
 
 
+def notification_visible(notification) -> bool:
+    """Whether the notification's user may see its record now."""
+    from crm.access import access_for, can_see
+
+    access = access_for(notification.user)
+    return all(
+        can_see(access, record)
+        for record in (notification.service_request, notification.job)
+        if record is not None
+    )
+
+
 def notification_mark_read(*, user: User, notification_ids: list[str] | None = None) -> int:
     """Mark some (or all) of the user's unread notifications as read."""
     from crm.models import Notification
 
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    unread = Notification.objects.visible_to(user).filter(read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "crm.security.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -174,11 +175,18 @@ WHITENOISE_USE_FINDERS = True
 # --- Cache, Redis and Celery ----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Fails open (crm.cache): with Redis down or hung, pages and logins go on without the
+    # cache after one short socket timeout instead of failing.
+    _CACHE_TIMEOUT = float(os.environ.get("REDIS_CACHE_TIMEOUT", "0.5"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "crm.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "crm"),
+            "OPTIONS": {
+                "socket_connect_timeout": _CACHE_TIMEOUT,
+                "socket_timeout": _CACHE_TIMEOUT,
+            },
         }
     }
 else:
@@ -188,7 +196,13 @@ else:
 # queue in a folder of the project (./dev serve starts them next to the web server).
 BROKER_FOLDER = BASE_DIR / "var" / "broker"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-if not REDIS_URL:
+# Tasks are acknowledged after they ran (acks late): a task a killed worker held goes back to
+# the queue once this many seconds passed since it was taken. It must outlast the longest
+# task (time limits of 90 s) and retry countdown (120 s); every task is safe to run twice.
+CRM_TASK_VISIBILITY_TIMEOUT = env_int("CRM_TASK_VISIBILITY_TIMEOUT", 300)
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CRM_TASK_VISIBILITY_TIMEOUT}
+else:
     (BROKER_FOLDER / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_FOLDER),
@@ -241,9 +255,18 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "crm@localhost")
 CRM_ORGANISATION = os.environ.get("CRM_ORGANISATION", "CRMDEMO")
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")
 CRM_TOKEN_LIFETIME = timedelta(hours=2)
-# Failed logins allowed per user name and per client address within the window.
+# Failed logins allowed per user name (strictly) and per client address (loosely: many
+# people may share one address behind a NAT or proxy) within the window.
 CRM_LOGIN_MAX_FAILURES = env_int("CRM_LOGIN_MAX_FAILURES", 5)
+CRM_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("CRM_LOGIN_MAX_FAILURES_PER_ADDRESS", 100)
 CRM_LOGIN_WINDOW_SECONDS = env_int("CRM_LOGIN_WINDOW_SECONDS", 900)
+# How long a login waits for its turn while others of the same user name are being checked.
+CRM_LOGIN_WAIT_SECONDS = env_int("CRM_LOGIN_WAIT_SECONDS", 15)
+# The header a trusted proxy in front of the application sets to the client's address
+# (e.g. X-Forwarded-For), and how many proxies append to it. Empty: the connection's own
+# address (a header no proxy overwrites could be forged by any client).
+CRM_CLIENT_ADDRESS_HEADER = os.environ.get("CRM_CLIENT_ADDRESS_HEADER", "").strip()
+CRM_TRUSTED_PROXY_COUNT = max(1, env_int("CRM_TRUSTED_PROXY_COUNT", 1))
 CRM_API_MAX_RESULTS = 500
 CRM_API_DEFAULT_RESULTS = 50
 
@@ -312,6 +335,9 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", HTTPS)
 SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", ""))
 SESSION_COOKIE_HTTPONLY = True
+# A staff session lasts a working day (10 hours by default), not Django's two weeks: a
+# session left open on a shared computer ends the same evening.
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 10 * 3600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

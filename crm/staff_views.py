@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
 from crm import services
@@ -22,22 +23,39 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         throttle = LoginThrottle(self.data.get("username", ""), client_address(self.request))
+        refusal = None
+
+        def check():
+            nonlocal refusal
+            try:
+                return super(ThrottledAuthenticationForm, self).clean()
+            except forms.ValidationError as error:
+                refusal = error
+                return None
+
         try:
-            throttle.check()
+            cleaned = throttle.guarded(check)
         except RateLimited as error:
             raise forms.ValidationError(error.message, code="rate_limited") from None
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            throttle.failed()
-            raise
-        throttle.succeeded()
+        if refusal is not None:
+            raise refusal
         return cleaned
 
 
 class LoginView(auth_views.LoginView):
     form_class = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+
+def safe_next(request, default: str) -> str:
+    """The ``next`` a form posted, if it is a path on this site; else ``default``. A link
+    elsewhere (``https://evil.example``) would make the site an open redirect."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def home(request):
@@ -51,7 +69,7 @@ class NotificationListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         rows = (
-            Notification.objects.filter(user=self.request.user)
+            Notification.objects.visible_to(self.request.user)
             .select_related("service_request", "job")
             .order_by("-created_at")[:100]
         )

@@ -11,7 +11,7 @@ from crm import services
     acks_late=True,
     autoretry_for=(OperationalError, InterfaceError, OSError),
     retry_backoff=5,
-    retry_backoff_max=300,
+    retry_backoff_max=120,  # under the broker's visibility timeout (settings)
     retry_jitter=True,
     max_retries=8,
     soft_time_limit=60,

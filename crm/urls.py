@@ -20,5 +20,7 @@ urlpatterns = [
     path("crmapi/rest/v2/", include("crm.api.urls")),
 ]
 
+handler400 = "crm.views.bad_request"
+handler403 = "crm.views.permission_denied"
 handler404 = "crm.views.page_not_found"
 handler500 = "crm.views.server_error"

@@ -3,7 +3,7 @@
 from django.views import defaults
 
 from crm.api.errors import json_error
-from crm.exceptions import CrmError, EntityNotFound
+from crm.exceptions import CrmError, EntityNotFound, InvalidParameter, PermissionDenied
 
 API_PREFIX = "/crmapi/"
 
@@ -18,3 +18,18 @@ def server_error(request):
     if request.path.startswith(API_PREFIX):
         return json_error(CrmError())
     return defaults.server_error(request)
+
+
+def bad_request(request, exception):
+    """A request Django refuses before any view (a disallowed Host, a body over the limits)."""
+    if request.path.startswith(API_PREFIX):
+        return json_error(
+            InvalidParameter("The request was refused as malformed or too large.", param="request")
+        )
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if request.path.startswith(API_PREFIX):
+        return json_error(PermissionDenied())
+    return defaults.permission_denied(request, exception)

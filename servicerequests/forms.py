@@ -196,6 +196,12 @@ class AssignForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.fields["user"].initial = self.sr.assigned_to_user_id
         self.fields["group"].initial = self.sr.owned_by_group_id
+        if self.sr.privacy_level_id:
+            # Only people who could see the request are offered (the service checks the
+            # group too, which this form may change at the same time).
+            self.fields["user"].queryset = User.objects.filter(
+                is_active=True, clearance__number__gte=self.sr.privacy_level.number
+            )
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -358,7 +358,11 @@ class ServiceRequestQuerySet(models.QuerySet):
         return self.filter(expected_completion_date__lt=moment)
 
     def locked(self) -> "ServiceRequestQuerySet":
-        return self.select_for_update()
+        """Locked until commit against other writers of the row. FOR NO KEY UPDATE, not
+        FOR UPDATE: rows that reference this one (relations, events, jobs) take FOR KEY
+        SHARE when their foreign keys are checked at commit, which FOR UPDATE would block;
+        two transactions each holding one row and referencing the other then deadlocked."""
+        return self.select_for_update(no_key=True)
 
 
 class ServiceRequest(Entity, Logged):

@@ -73,6 +73,8 @@ def service_request_detail(*, user, number: str):
     """One visible request with everything its page shows, or None."""
     from django.db.models import Prefetch
 
+    from crm.access import access_for
+    from crm.models import visible_q
     from jobs.models import Job
 
     events = models.ServiceRequestEvent.objects.select_related(
@@ -110,9 +112,17 @@ def service_request_detail(*, user, number: str):
                 "physical_goods",
                 queryset=models.ServiceRequestPhysicalGood.objects.select_related("product"),
             ),
+            # Related requests the user may not see are not on the page at all, as in the
+            # Web API (contract section 6).
             Prefetch(
                 "relations",
-                queryset=models.ServiceRequestRelation.objects.select_related("related"),
+                queryset=models.ServiceRequestRelation.objects.filter(
+                    visible_q(
+                        access_for(user),
+                        privacy_field="related__privacy_level",
+                        group_field="related__owned_by_group",
+                    )
+                ).select_related("related"),
             ),
             Prefetch(
                 "jobs", queryset=Job.objects.visible_to(user).select_related("status", "type")

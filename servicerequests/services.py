@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crm.actor import Actor
+from crm.db import atomic_retry
 from crm.exceptions import InvalidLifeCycleState, MissingParameter, ValidationFailed
 from crm.numbering import next_number
-from crm.rules import check_assignment, completion
+from crm.rules import check_assignee_sees, check_assignment, completion
 from crm.timeperiods import TimePeriod
 from customers.models import Contact
 from servicerequests import rules
@@ -98,7 +99,7 @@ def _lock(service_request: ServiceRequest) -> ServiceRequest:
     No joins: PostgreSQL re-checks a locked row that changed meanwhile against the join's
     old rows, so a request whose status just changed would seem to vanish.
     """
-    return ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
+    return ServiceRequest.objects.locked().get(pk=service_request.pk)
 
 
 def _event(
@@ -312,7 +313,7 @@ PLAIN_FIELDS = (
 )
 
 
-@transaction.atomic
+@atomic_retry
 def service_request_create(
     *,
     actor: Actor,
@@ -354,6 +355,7 @@ def service_request_create(
             setattr(sr, name, fields[name])
     _contact_defaults(sr, fields)
     _assign(sr, fields.get("assigned_to_user"), fields.get("assigned_to_unit"))
+    check_assignee_sees(sr.assigned_to_user, sr)
     _completion_fields(
         sr, fields.get("expected_completion_date"), fields.get("estimated_completion_time")
     )
@@ -407,7 +409,9 @@ def _apply_related(sr: ServiceRequest, sets: SetChanges) -> None:
     for relation, description in sets.update_related:
         relation.description = description
         relation.save(update_fields=["description"])
-    for path, other, description in sets.add_related:
+    # In id order: the foreign keys take their locks on the related rows in this order at
+    # commit, and one global order means two such transactions cannot wait for each other.
+    for path, other, description in sorted(sets.add_related, key=lambda item: item[1].pk):
         param = f"{path}.service_request_identifier"
         if other.pk == sr.pk:
             raise ValidationFailed(
@@ -494,7 +498,7 @@ def _edit_steps(sr: ServiceRequest, steps: dict[str, Step], now: datetime) -> No
         _record_step(sr, spec, step, now)
 
 
-@transaction.atomic
+@atomic_retry
 def service_request_update(
     *,
     service_request: ServiceRequest,
@@ -523,6 +527,8 @@ def service_request_update(
     if assignment is not None:
         _assign(sr, *assignment)
         diff["assigned_to"] = [None, sr.assigned_to_user_id or sr.assigned_to_unit_id]
+    if assignment is not None or {"privacy_level", "owned_by_group"} & set(changes or {}):
+        check_assignee_sees(sr.assigned_to_user, sr)
     _apply_sets(sr, sets or SetChanges())
     if status is not None:
         _move(sr, actor, status, steps, now)
@@ -556,7 +562,7 @@ def _closed(sr: ServiceRequest) -> InvalidLifeCycleState:
 # -- actions ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_retry
 def service_request_step(
     *,
     service_request: ServiceRequest,
@@ -580,7 +586,7 @@ def service_request_step(
     return sr
 
 
-@transaction.atomic
+@atomic_retry
 def service_request_accept(
     *,
     service_request: ServiceRequest,

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from crm.access import access_for, can_see
 from crm.actor import Actor
 from crm.exceptions import CrmError
-from crm.staff_views import KeysetQueueView
+from crm.staff_views import KeysetQueueView, safe_next
 from servicerequests import selectors, services
 from servicerequests.filtersets import ServiceRequestFilterSet
 from servicerequests.forms import ACTION_FORMS, CreateForm
@@ -102,8 +103,10 @@ class DetailView(StaffView, View):
         return sr
 
     def page(self, request, sr, bound: dict | None = None, status: int = 200):
+        job = sr.referring_to_job
         context = {
             "sr": sr,
+            "referring_job": job if job and can_see(access_for(request.user), job) else None,
             "actions": _actions(sr, request.user, bound),
             "now": timezone.now(),
             "can_write": request.user.has_perm(WRITE),
@@ -239,7 +242,7 @@ class BulkView(StaffView, View):
             messages.success(request, f"{done} request(s) updated.")
         for line in refused:
             messages.error(request, line)
-        return redirect(request.POST.get("next") or reverse("sr-queue-default"))
+        return redirect(safe_next(request, reverse("sr-queue-default")))
 
     def apply(self, sr, data) -> None:
         from crm.models import Group, User

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from crm.api.formats import DateFormatError, parse_datetime
+from crm.api.parsers import has_surrogate
 from crm.exceptions import InvalidIdentifier, InvalidParameter, MissingParameter
 from crm.timeperiods import TimePeriod, TimeUnit
 
@@ -64,6 +65,12 @@ def check_text(raw: Any, path: str, max_length: int) -> str:
             f"The parameter {path} contains a NUL character.",
             param=path,
             detail="NUL characters are not allowed",
+        )
+    if has_surrogate(raw):
+        raise InvalidParameter(
+            f"The parameter {path} is not valid text.",
+            param=path,
+            detail="it contains a lone UTF-16 surrogate, which is not a character",
         )
     if len(raw) > max_length:
         raise InvalidParameter(

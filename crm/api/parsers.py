@@ -6,9 +6,63 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
+from crm.exceptions import InvalidParameter
+
+# No Web API parameter is nested deeper than a few levels; a body nested far deeper is an
+# attack on the parser (Python's json module gives up with RecursionError near 1,000).
+MAX_DEPTH = 32
+
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not a valid JSON number")
+
+
+def has_surrogate(text: str) -> bool:
+    """A lone UTF-16 surrogate (JSON allows ``"\\ud800"``) is not text: no database, log or
+    response encoder can write it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _path(parent: str, name) -> str:
+    if isinstance(name, int):
+        return f"{parent}[{name}]"
+    return f"{parent}.{name}" if parent else str(name)
+
+
+def check_tree(data) -> None:
+    """Depth and text of every value of a parsed body, without recursion; the error names
+    the parameter (a dotted path) that holds the bad value."""
+    stack = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InvalidParameter(
+                "The request body is nested too deeply.",
+                param=path or "body",
+                detail=f"at most {MAX_DEPTH} levels of objects and arrays",
+            )
+        if isinstance(value, str):
+            if has_surrogate(value):
+                raise _surrogate(path or "body")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if has_surrogate(key):
+                    raise _surrogate(_path(path, key.encode("utf-8", "replace").decode()))
+                stack.append((item, _path(path, key), depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, _path(path, i), depth + 1) for i, item in enumerate(value))
+
+
+def _surrogate(param: str) -> InvalidParameter:
+    return InvalidParameter(
+        f"The parameter {param} is not valid text.",
+        param=param,
+        detail="it contains a lone UTF-16 surrogate, which is not a character",
+    )
 
 
 class StrictJSONParser(BaseParser):
@@ -16,7 +70,8 @@ class StrictJSONParser(BaseParser):
 
     CRM.COM clients send ``application/json``, but some omit the header; a body that is not
     JSON is refused as malformed either way. ``NaN`` and ``Infinity``, which Python's json
-    module would accept, are refused too: no database column can hold them.
+    module would accept, are refused too: no database column can hold them. So are lone
+    surrogates and bodies nested deeper than ``MAX_DEPTH``.
     """
 
     media_type = "*/*"
@@ -31,6 +86,14 @@ class StrictJSONParser(BaseParser):
             return {}
         try:
             text = raw.decode("utf-8")
-            return json.loads(text, parse_constant=_reject_constant)
+            data = json.loads(text, parse_constant=_reject_constant)
         except (UnicodeDecodeError, ValueError) as exc:
             raise ParseError(f"Malformed JSON: {exc}") from exc
+        except RecursionError:
+            raise InvalidParameter(
+                "The request body is nested too deeply.",
+                param="body",
+                detail=f"at most {MAX_DEPTH} levels of objects and arrays",
+            ) from None
+        check_tree(data)
+        return data

@@ -11,14 +11,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from crm.actor import Actor
+from crm.db import atomic_retry
 from crm.exceptions import ValidationFailed
 from crm.models import User
 from crm.numbering import next_number
-from crm.rules import completion, stamped_note
+from crm.rules import check_assignee_sees, completion, stamped_note
 from crm.timeperiods import TimePeriod
 from customers.models import AccountsReceivable, Subscription
 from jobs import lifecycle
@@ -75,7 +75,7 @@ def _lock(job: Job) -> Job:
     against the joined rows it read before waiting, so a join on a column the winner changed
     (``status``) would drop the row and the loser would see no job instead of a 409.
     """
-    Job.objects.select_for_update().filter(pk=job.pk).values_list("pk", flat=True).get()
+    Job.objects.locked().filter(pk=job.pk).values_list("pk", flat=True).get()
     return Job.objects.select_related("type", "status").get(pk=job.pk)
 
 
@@ -133,7 +133,7 @@ def _expiration(job_type: JobType, now: datetime) -> datetime | None:
 # -- create -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_retry
 def job_create(
     *,
     actor: Actor,
@@ -207,6 +207,7 @@ def _save_new(job, actor, values, billing_terms, items, now) -> Job:
     # Numbered only once every check passed: a PostgreSQL sequence does not roll back.
     job.number = next_number("job")
     _set_plain(job, actor, values, now)
+    check_assignee_sees(job.assigned_to_user, job)
     _touch(job, actor, now, created=True)
     job.save()
     if billing_terms is not None:
@@ -220,7 +221,7 @@ def _save_new(job, actor, values, billing_terms, items, now) -> Job:
 # -- update -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_retry
 def job_update(
     *,
     actor: Actor,
@@ -273,6 +274,8 @@ def _update_details(job: Job, actor: Actor, values: dict, assigned_to, now: date
     if assigned_to is not None:
         for name, value in assignment_columns(assigned_to).items():
             setattr(job, name, value)
+    if assigned_to is not None or {"privacy_level", "owned_by_group"} & set(values):
+        check_assignee_sees(job.assigned_to_user, job)
 
 
 def _check_update_scope(job: Job, billing_terms, set_changes: Mapping) -> None:
@@ -353,7 +356,7 @@ def _finish(job: Job, actor: Actor, action: str, before: tuple, now: datetime, *
     return job
 
 
-@transaction.atomic
+@atomic_retry
 def job_start_progress(
     *, actor: Actor, job: Job, status: JobStatus | None = None, now: datetime | None = None
 ) -> Job:
@@ -369,7 +372,7 @@ def job_start_progress(
     return _finish(job, actor, "start_progress", before, now)
 
 
-@transaction.atomic
+@atomic_retry
 def job_complete(
     *,
     actor: Actor,
@@ -409,7 +412,7 @@ def _check_scope_option(value, applies: bool, param: str) -> None:
 def _deactivate_subscription(job: Job, actor: Actor, now: datetime) -> None:
     """The subscription becomes NOT_EFFECTIVE, recording who and when (locked first: two
     jobs for one subscription cannot both deactivate it)."""
-    subscription = Subscription.objects.select_for_update().get(pk=job.subscription_id)
+    subscription = Subscription.objects.select_for_update(no_key=True).get(pk=job.subscription_id)
     if subscription.life_cycle_state != Subscription.LifeCycleState.EFFECTIVE:
         raise ValidationFailed(
             "The subscription is no longer effective.",
@@ -422,7 +425,7 @@ def _deactivate_subscription(job: Job, actor: Actor, now: datetime) -> None:
     subscription.save(update_fields=["life_cycle_state", "deactivated_date", "deactivated_by"])
 
 
-@transaction.atomic
+@atomic_retry
 def job_cancel(
     *,
     actor: Actor,

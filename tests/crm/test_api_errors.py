@@ -261,3 +261,76 @@ def test_unexpected_exception_is_an_envelope_without_details(api, client, monkey
     response = api.get("products/list")
     assert_error(response, 500, "ERROR")
     assert "secret internal detail" not in str(response.body)
+
+
+# -- text that is not text, bodies nested to break the parser ---------------------------------
+
+SURROGATE = '"\\ud800"'  # as JSON spells it: a lone UTF-16 surrogate
+CREATE_BODY = (
+    '{"type_identifier": {"name": "Technical Support"},'
+    ' "accounts_receivable_identifier": {"number": "ACR001143"},'
+    ' "status_identifier": {"name": "Pending"}, "category_identifier": {"code": "TECH"},'
+    ' "urgency_level": "URGENCY2", "impact_level": "IMPACT2", %s}'
+)
+
+
+@pytest.mark.parametrize(
+    ("field", "param"),
+    [
+        (f'"description": {SURROGATE}', "description"),
+        (f'"caller_email": {SURROGATE}', "caller_email"),
+        (f'"udf_string_1": {SURROGATE}', "udf_string_1"),
+        (
+            f'"physical_goods_set": [{{"product_identifier": {{"code": "Decoders 1"}},'
+            f' "serial_number": {SURROGATE}}}]',
+            "physical_goods_set[0].serial_number",
+        ),
+        (f'"type_identifier": {{"name": {SURROGATE}}}', "type_identifier.name"),
+        (f"{SURROGATE}: 1", "body"),
+    ],
+)
+def test_a_lone_surrogate_anywhere_is_an_invalid_parameter(api, admin_token, field, param, caplog):
+    from servicerequests.models import ServiceRequest
+
+    body = CREATE_BODY % field
+    body = body[:-1] + f', "token": "{admin_token}"}}'
+    if field.startswith('"type_identifier"'):
+        body = body.replace('"type_identifier": {"name": "Technical Support"},', "", 1)
+    response = api.post("service_requests/create", raw=body.encode())
+    assert_error(response, 400, "INVALID_PARAMETER")
+    if param != "body":
+        assert response.description.startswith(param), response.description
+    assert not ServiceRequest.objects.exists()
+    assert "Traceback" not in caplog.text
+
+
+def test_a_lone_surrogate_in_the_token_is_an_invalid_token(api):
+    response = api.post("authentication/token/release", raw=b'{"token": "\\udfff"}')
+    assert response.status_code in (400, 401)
+    assert response.code in ("INVALID_PARAMETER", "INVALID_TOKEN")
+    assert response.description.startswith("token")
+
+
+@pytest.mark.parametrize("depth", [33, 950, 5000, 100_000])
+def test_a_deeply_nested_body_is_an_invalid_parameter(api, depth, caplog):
+    body = b'{"description": ' + b"[" * depth + b"]" * depth + b"}"
+    response = api.post("service_requests/create", raw=body)
+    assert_error(response, 400, "INVALID_PARAMETER")
+    assert "Traceback" not in caplog.text
+    assert "RecursionError" not in caplog.text
+
+
+def test_nesting_within_the_limit_is_parsed(api, admin_token):
+    import json
+
+    from crm.api.parsers import MAX_DEPTH
+
+    nested: list = []
+    for _ in range(MAX_DEPTH - 2):
+        nested = [nested]
+    body = json.loads(CREATE_BODY % '"description": null')
+    body.update(description=nested, token=admin_token)
+    response = api.post("service_requests/create", raw=json.dumps(body).encode())
+    # Parsed, then refused for what it says, not for how deep it is.
+    assert_error(response, 400, "INVALID_PARAMETER", "description")
+    assert "string" in response.description

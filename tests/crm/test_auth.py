@@ -18,8 +18,8 @@ ANY_METHOD = "product_types/list"
 GOOD = {"username": "MPAdministrator", "password": "demo", "organisation": "CRMDEMO"}
 
 
-def login(anon_api, **changes):
-    return anon_api.post(LOGIN, {**GOOD, **changes})
+def login(anon_api, headers: dict | None = None, **changes):
+    return anon_api.post(LOGIN, {**GOOD, **changes}, **(headers or {}))
 
 
 def test_login_returns_a_working_token(anon_api, demo):
@@ -152,10 +152,87 @@ def test_lockout_is_per_user_name(anon_api, demo, settings):
     assert response.status_code == 200
 
 
-def test_lockout_per_address_covers_every_user_name(anon_api, demo, settings):
-    for index in range(settings.CRM_LOGIN_MAX_FAILURES):
-        login(anon_api, username=f"guess{index}", password="wrong")
-    assert login(anon_api).status_code == 429
+def test_an_address_is_limited_loosely(anon_api, demo, settings):
+    """Failures of many user names from one address (an office behind one NAT) lock it out
+    only at the address's own, far higher limit, not at the user name's."""
+    assert settings.CRM_LOGIN_MAX_FAILURES_PER_ADDRESS >= 100
+    settings.CRM_LOGIN_MAX_FAILURES_PER_ADDRESS = 12
+    for index in range(11):
+        assert login(anon_api, username=f"guess{index}", password="wrong").status_code == 401
+    assert login(anon_api).status_code == 200  # attempt 12: within the address's limit
+    login(anon_api, username="guess-x", password="wrong")  # 12 again: a success gives back
+    response = login(anon_api)
+    assert (response.status_code, response.code) == (429, "RATE_LIMITED")
+    # Another address is not affected.
+    assert login(anon_api, {"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
+
+
+def test_parallel_failures_are_counted_exactly(demo, settings):
+    """40 wrong passwords at once: exactly the limit's worth reach the password check, the
+    rest are refused before it (each attempt is counted before its check, atomically)."""
+    import threading
+
+    from django.db import connections
+
+    from crm import services
+    from crm.exceptions import InvalidToken, RateLimited
+
+    checked, outcomes = [], []
+    real = services.authenticate
+    lock = threading.Lock()
+
+    def counting_authenticate(**credentials):
+        with lock:
+            checked.append(credentials["username"])
+        return real(**credentials)
+
+    barrier = threading.Barrier(40)
+
+    def attempt():
+        barrier.wait()
+        try:
+            services.token_login(
+                username="MPAdministrator",
+                password="wrong",
+                organisation="CRMDEMO",
+                unit=None,
+                address="10.7.7.7",
+            )
+        except (InvalidToken, RateLimited) as error:
+            with lock:
+                outcomes.append(error.code)
+        finally:
+            connections.close_all()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "authenticate", counting_authenticate)
+        threads = [threading.Thread(target=attempt) for _ in range(40)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(checked) == settings.CRM_LOGIN_MAX_FAILURES
+    assert sorted(outcomes) == ["INVALID_TOKEN"] * 5 + ["RATE_LIMITED"] * 35
+
+
+def test_the_client_address_comes_from_a_configured_proxy_header(anon_api, demo, settings):
+    settings.CRM_LOGIN_MAX_FAILURES_PER_ADDRESS = 2
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}  # every request arrives through the same proxy
+    # Without a configured header the proxy's own address is the client's: two failures of
+    # two users behind it lock the third out.
+    login(anon_api, proxy, username="a", password="wrong")
+    login(anon_api, proxy, username="b", password="wrong")
+    assert login(anon_api, proxy).status_code == 429
+
+    settings.CRM_CLIENT_ADDRESS_HEADER = "X-Forwarded-For"
+    # The proxy appends the address it saw; what the client put before it is ignored.
+    forwarded = {**proxy, "HTTP_X_FORWARDED_FOR": "1.2.3.4, 192.0.2.10"}
+    assert login(anon_api, forwarded).status_code == 200
+    login(anon_api, forwarded, username="c", password="wrong")
+    login(anon_api, forwarded, username="d", password="wrong")
+    assert login(anon_api, forwarded).status_code == 429
+    spoofed = {**proxy, "HTTP_X_FORWARDED_FOR": "192.0.2.10, 192.0.2.11"}
+    assert login(anon_api, spoofed).status_code == 200
 
 
 def test_success_resets_the_user_name_count(anon_api, demo, settings):

@@ -142,3 +142,71 @@ def test_concurrent_duplicates_create_one_record(live_server):
     assert [status for status, _ in results] == [200] * 6, results
     assert len({body["data"]["number"] for _, body in results}) == 1
     assert ServiceRequest.objects.count() == 1
+
+
+# -- a crash between the record and the response ------------------------------------------------
+
+
+class DatabaseGone(Exception):
+    """Stands in for the server stopping mid-request."""
+
+
+def fail_storing_the_response(monkeypatch):
+    """The write that records the response fails, as if the database stopped right after the
+    record was written: the record must not outlive its claim."""
+    from django.db.models.query import QuerySet
+
+    real_update = QuerySet.update
+
+    def update(self, **kwargs):
+        if self.model is IdempotencyKey and "response_status" in kwargs:
+            from django.db import OperationalError
+
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+
+
+@pytest.mark.usefixtures("transactional_db")
+def test_a_crash_before_the_response_is_stored_leaves_nothing_created(client, monkeypatch):
+    api = Api(client, token_for(load_demo()["admin"]))
+    client.raise_request_exception = False
+    with monkeypatch.context() as patch:
+        fail_storing_the_response(patch)
+        crashed = create(api)
+    assert crashed.status_code == 500
+    assert ServiceRequest.objects.count() == 0
+    assert not IdempotencyKey.objects.exists()
+
+    retry = create(api)
+    assert retry.status_code == 200, retry.body
+    assert "Idempotent-Replayed" not in retry.headers
+    assert ServiceRequest.objects.count() == 1
+
+
+@pytest.mark.usefixtures("transactional_db")
+def test_a_crash_after_commit_replays_on_retry(client, monkeypatch):
+    """The response is lost after the transaction committed (the client never hears back):
+    the retry replays it instead of creating again."""
+    from crm.api import views
+
+    api = Api(client, token_for(load_demo()["admin"]))
+    client.raise_request_exception = False
+    real_run_once = views.idempotency.run_once
+
+    def run_then_crash(*args, **kwargs):
+        real_run_once(*args, **kwargs)
+        raise DatabaseGone("connection lost before the response was written")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(views.idempotency, "run_once", run_then_crash)
+        lost = create(api)
+    assert lost.status_code == 500
+    assert ServiceRequest.objects.count() == 1
+
+    retry = create(api)
+    assert retry.status_code == 200
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.data["number"] == ServiceRequest.objects.get().number
+    assert ServiceRequest.objects.count() == 1

@@ -96,3 +96,35 @@ def test_served_processes_still_refuse_without_a_secret_key():
     result = run_clean(["-c", "import crm.wsgi"])
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_a_killed_workers_tasks_come_back_within_minutes():
+    """Tasks are acknowledged late and, on Redis, redelivered once the visibility timeout
+    passes since a (killed) worker took them: five minutes, not Celery's default hour. Every
+    task's time limit and retry delay stays under it, so a slow task is never run twice."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'crm.settings'; "
+        "django.setup(); "
+        "from django.conf import settings as s; from crm.celery import app; "
+        "app.loader.import_default_modules(); "
+        "tasks = [t for n, t in app.tasks.items() if not n.startswith('celery.')]; "
+        "print(s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'], s.CELERY_TASK_ACKS_LATE, "
+        "max(t.time_limit or 0 for t in tasks), "
+        "max(getattr(t, 'retry_backoff_max', 0) or 0 for t in tasks), len(tasks))"
+    )
+    result = run_clean(
+        ["-c", code], DJANGO_SECRET_KEY="x" * 50, REDIS_URL="redis://127.0.0.1:6379/0"
+    )
+    assert result.returncode == 0, result.stderr
+    visibility, acks_late, longest, backoff, count = result.stdout.split()
+    assert (int(visibility), acks_late) == (300, "True")
+    assert int(longest) < int(visibility)
+    assert int(backoff) < int(visibility)
+    assert int(count) >= 4
+
+
+def test_sessions_last_ten_hours_unless_told_otherwise():
+    code = "import crm.settings as s; print(s.SESSION_COOKIE_AGE)"
+    assert run_clean(["-c", code], DJANGO_DEBUG="1").stdout.strip() == "36000"
+    told = run_clean(["-c", code], DJANGO_DEBUG="1", DJANGO_SESSION_COOKIE_AGE="3600")
+    assert told.stdout.strip() == "3600"
