@@ -60,6 +60,7 @@ def token_login(
     *, username: str, password: str, organisation: str, unit: str | None, address: str
 ) -> str:
     """``authentication/token``: a token for a user name and password, throttled."""
+
     def check() -> User | None:
         if organisation != settings.CRM_ORGANISATION:
             return None
@@ -84,6 +85,7 @@ def token_release(*, token: ApiToken) -> None:
 
 def token_for_api_key(*, key: str | None, unit: str | None, address: str) -> str:
     """``authentication/web_api_key/token``: a token for an active Web API key."""
+
     def check() -> ApiKey | None:
         if not key:
             return None
