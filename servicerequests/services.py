@@ -18,7 +18,16 @@ from crm.rules import check_assignee_sees, check_assignment, completion
 from crm.timeperiods import TimePeriod
 from customers.models import Contact
 from servicerequests import rules
-from servicerequests.lifecycle import TRANSITIONS, allowed, path_to
+from servicerequests.lifecycle import LIFE_CYCLE, TRANSITIONS
+
+allowed = LIFE_CYCLE.allowed
+
+
+def path_to(state, target, *, via_temporary):
+    steps = LIFE_CYCLE.path(state, target, optional=via_temporary)
+    return None if steps is None else [t.action for t in steps]
+
+
 from servicerequests.models import LifeCycleState as S
 from servicerequests.models import (
     ServiceRequest,

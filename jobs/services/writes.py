@@ -338,7 +338,7 @@ def _update_terms(job: Job, terms: BillingTermsInput | None, *, start_changed: b
 def _begin(job: Job, action: str, status: JobStatus | None) -> tuple[Job, tuple]:
     """Lock, check the table, and move the job to the action's state and status."""
     job = _lock(job)
-    transition = lifecycle.check(action, job.life_cycle_state)
+    transition = lifecycle.LIFE_CYCLE.check(action, job.life_cycle_state, record=job.number)
     target = transition.target
     status = status or default_status(job.type, [target], param="status_identifier")
     check_status(job.type, status, {target}, param="status_identifier")

@@ -55,10 +55,10 @@ def test_the_table():
 def test_check_follows_the_table(state):
     for action, transition in lifecycle.TRANSITIONS.items():
         if state in transition.sources:
-            assert lifecycle.check(action, state) is transition
+            assert lifecycle.LIFE_CYCLE.check(action, state) is transition
         else:
             with pytest.raises(InvalidLifeCycleState):
-                lifecycle.check(action, state)
+                lifecycle.LIFE_CYCLE.check(action, state)
 
 
 def test_what_an_update_may_do_to_the_state():
@@ -80,7 +80,10 @@ def test_next_states_and_actions():
     assert lifecycle.next_states(S.PENDING) == {"PENDING", "IN_PROGRESS", "CANCELLED"}
     assert lifecycle.next_states(S.IN_PROGRESS) == {"IN_PROGRESS", "COMPLETED", "CANCELLED"}
     assert lifecycle.next_states(S.COMPLETED) == set()
-    assert [t.action for t in lifecycle.actions_for(S.PENDING)] == ["start_progress", "cancel"]
+    assert [t.action for t in lifecycle.LIFE_CYCLE.actions(S.PENDING)] == [
+        "start_progress",
+        "cancel",
+    ]
 
 
 # -- transitions --------------------------------------------------------------------------------

@@ -1,0 +1,31 @@
+"""The organisation: communities, groups, units, privacy levels, users and API credentials.
+
+Also the abstract bases every other app's entities use (hex ids, log information, named
+configuration, and the work records both life cycles share) and the counters behind
+human-readable numbers.
+"""
+
+from crm.models.base import Configured, Entity, Logged, NamedConfig
+from crm.models.credentials import ApiKey, ApiToken, Counter, IdempotencyKey
+from crm.models.notifications import Notification, NotificationQuerySet, visible_q
+from crm.models.organisation import Community, Group, PrivacyLevel, Role, Unit, User
+
+__all__ = [
+    "ApiKey",
+    "ApiToken",
+    "Community",
+    "Configured",
+    "Counter",
+    "Entity",
+    "Group",
+    "IdempotencyKey",
+    "Logged",
+    "NamedConfig",
+    "Notification",
+    "NotificationQuerySet",
+    "PrivacyLevel",
+    "Role",
+    "Unit",
+    "User",
+    "visible_q",
+]

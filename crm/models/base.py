@@ -1,0 +1,85 @@
+"""Abstract bases every app's entities use: hex ids, configuration rows, log information."""
+
+from django.db import models
+from django.utils import timezone
+
+from crm.ids import HexIdField
+
+
+class Entity(models.Model):
+    """Abstract base: a 32-character upper-case hex primary key."""
+
+    id = HexIdField()
+
+    class Meta:
+        abstract = True
+
+
+class Configured(Entity):
+    """Abstract base for configuration rows. Lists of them are newest first, like every list
+    of the Web API, so each row records when it was created."""
+
+    created_date = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Logged(models.Model):
+    """Abstract base for the ``log_information`` object: who created and last updated a row.
+
+    The unit is the one the acting user's token was issued for, as in CRM.COM.
+    """
+
+    created_date = models.DateTimeField(db_index=True)
+    updated_date = models.DateTimeField()
+    created_by_user = models.ForeignKey(
+        "crm.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    updated_by_user = models.ForeignKey(
+        "crm.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    created_by_unit = models.ForeignKey(
+        "crm.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    updated_by_unit = models.ForeignKey(
+        "crm.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class NamedConfig(Configured):
+    """Abstract base for configuration identified by name or alternative code."""
+
+    name = models.CharField(max_length=100, unique=True)
+    alternative_code = models.CharField(max_length=50, unique=True, null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
