@@ -9,6 +9,16 @@ from crm.models.base import Configured, Entity, Logged, NamedConfig
 from crm.models.credentials import ApiKey, ApiToken, Counter, IdempotencyKey
 from crm.models.notifications import Notification, NotificationQuerySet, visible_q
 from crm.models.organisation import Community, Group, PrivacyLevel, Role, Unit, User
+from crm.models.records import (
+    WorkRecord,
+    WorkRecordQuerySet,
+    abstract_model,
+    event_base,
+    optional_fk,
+    type_reason_base,
+    type_status_base,
+    work_record_indexes,
+)
 
 __all__ = [
     "ApiKey",
@@ -27,5 +37,13 @@ __all__ = [
     "Role",
     "Unit",
     "User",
+    "WorkRecord",
+    "WorkRecordQuerySet",
+    "abstract_model",
+    "event_base",
+    "optional_fk",
+    "type_reason_base",
+    "type_status_base",
     "visible_q",
+    "work_record_indexes",
 ]

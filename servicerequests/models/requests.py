@@ -1,0 +1,177 @@
+"""Service requests, what they are raised for, how they relate, and their events."""
+
+from django.db import models
+from django.db.models import Q
+
+from crm.models import (
+    Entity,
+    WorkRecord,
+    WorkRecordQuerySet,
+    abstract_model,
+    event_base,
+    optional_fk,
+    work_record_indexes,
+)
+from servicerequests.models.choices import (
+    OPEN_STATES,
+    ImpactLevel,
+    LifeCycleState,
+    Priority,
+    UrgencyLevel,
+)
+from servicerequests.steps import FINAL_RESOLUTION, RESPONSE, TEMPORARY_RESOLUTION, StepKind
+
+
+def step_columns(step: StepKind) -> type:
+    """Abstract: one step kept flat on the request row (category, who and when, a
+    description, the customer's acceptance)."""
+    fields = {
+        step.column("category"): optional_fk(f"servicerequests.{step.category_model}"),
+        step.by: optional_fk("crm.User"),
+        step.column("date"): models.DateTimeField(null=True, blank=True),
+        step.column("description"): models.TextField(null=True, blank=True),
+        step.column("accepted_by"): optional_fk("customers.Contact"),
+        step.column("accepted_date"): models.DateTimeField(null=True, blank=True),
+    }
+    return abstract_model(
+        f"{step.name.title().replace('_', '')}Columns", (models.Model,), fields, {}
+    )
+
+
+class ServiceRequestQuerySet(WorkRecordQuerySet):
+    """Chainable read filters for service requests (crm.models.WorkRecordQuerySet)."""
+
+
+class ServiceRequest(
+    WorkRecord,
+    step_columns(RESPONSE),
+    step_columns(TEMPORARY_RESOLUTION),
+    step_columns(FINAL_RESOLUTION),
+):
+    """A customer's ticket, worked from PENDING to COMPLETED (or CANCELLED).
+
+    ``life_cycle_state`` is the state of ``status``, kept on the row for the queues' indexes.
+    Foreign keys get no index of their own: the composite indexes below lead with the
+    filtered ones, and every extra index slows PostgreSQL's planning of the wide joined
+    reads (the benchmark found 66 indexes making a 50-row list spend seconds planning).
+    The response and the two resolutions are kept flat on the row (servicerequests.steps):
+    each has a category, who and when, a description and the customer's acceptance.
+    """
+
+    OPEN_STATES = OPEN_STATES
+
+    type = models.ForeignKey(
+        "servicerequests.ServiceRequestType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    status = models.ForeignKey(
+        "servicerequests.ServiceRequestStatus",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    life_cycle_state = models.CharField(max_length=20, choices=LifeCycleState.choices)
+    category = models.ForeignKey(
+        "servicerequests.ServiceRequestCategory",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    accounts_receivable = models.ForeignKey(
+        "customers.AccountsReceivable",
+        on_delete=models.PROTECT,
+        related_name="service_requests",
+        db_index=False,
+    )
+    caller = models.ForeignKey(
+        "customers.Contact", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    caller_email = models.CharField(max_length=254, null=True, blank=True)
+    caller_phone = models.CharField(max_length=50, null=True, blank=True)
+    urgency_level = models.CharField(max_length=10, choices=UrgencyLevel.choices)
+    impact_level = models.CharField(max_length=10, choices=ImpactLevel.choices)
+    priority = models.CharField(max_length=2, choices=Priority.choices, null=True, blank=True)
+    referring_to_subscription = optional_fk("customers.Subscription")
+    referring_to_job = optional_fk("jobs.Job")
+    cancellation_reason = optional_fk("servicerequests.CancellationReason")
+    completed_date = models.DateTimeField(null=True, blank=True)
+    cancelled_date = models.DateTimeField(null=True, blank=True)
+
+    objects = ServiceRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_date", "-number"]
+        indexes = [
+            *work_record_indexes("sr", OPEN_STATES),
+            models.Index(fields=["accounts_receivable", "-created_date"], name="sr_account_idx"),
+            models.Index(fields=["caller", "-created_date"], name="sr_caller_idx"),
+            models.Index(fields=["type", "-created_date"], name="sr_type_created_idx"),
+            models.Index(fields=["category", "-created_date"], name="sr_category_created_idx"),
+            models.Index(fields=["priority", "life_cycle_state"], name="sr_priority_idx"),
+        ]
+
+
+class ServiceRequestService(Entity):
+    """A service a request was raised for (``services_set``)."""
+
+    service_request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="services"
+    )
+    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service_request", "product"], name="sr_service_uniq")
+        ]
+
+    def __str__(self):
+        return f"{self.service_request_id} / {self.product_id}"
+
+
+class ServiceRequestPhysicalGood(Entity):
+    """A physical good a request was raised for (``physical_goods_set``)."""
+
+    service_request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="physical_goods"
+    )
+    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
+    serial_number = models.CharField(max_length=100, null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.service_request_id} / {self.product_id}"
+
+
+class ServiceRequestRelation(Entity):
+    """A link from one request to another (``related_service_requests_set``)."""
+
+    service_request = models.ForeignKey(
+        ServiceRequest, on_delete=models.CASCADE, related_name="relations"
+    )
+    related = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="+")
+    description = models.TextField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service_request", "related"], name="sr_relation_uniq"),
+            models.CheckConstraint(
+                condition=~Q(service_request=models.F("related")), name="sr_relation_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service_request_id} -> {self.related_id}"
+
+
+class ServiceRequestEvent(
+    event_base(
+        record_model="servicerequests.ServiceRequest",
+        fk="service_request",
+        status_model="servicerequests.ServiceRequestStatus",
+        states=LifeCycleState.choices,
+        index="sr_event_idx",
+    )
+):
+    """One change to a request: who, when, from which state and status to which, why, and
+    what changed field by field."""
