@@ -14,28 +14,24 @@ from servicerequests.models import (
     ServiceRequestCategory,
     ServiceRequestType,
 )
-
-S = LifeCycleState
-
-# Which state waits for which acceptance, and the columns that say so.
-ACCEPTANCE = {
-    "response": (S.RESPONDED, "response"),
-    "temporary_resolution": (S.TEMPORARY_RESOLVED, "temporary_resolution"),
-    "final_resolution": (S.FINAL_RESOLVED, "final_resolution"),
-}
+from servicerequests.steps import BY_NAME
 
 
 def pending_acceptance_q(kind: str) -> Q:
-    """In the step's state, not accepted yet, and its category (or the request's) asks."""
+    """In the step's state, not accepted yet, and the step's category asks for acceptance
+    (servicerequests.steps; ``any``: any of the three)."""
     if kind == "any":
         q = Q(pk__in=[])
-        for name in ACCEPTANCE:
+        for name in BY_NAME:
             q |= pending_acceptance_q(name)
         return q
-    state, prefix = ACCEPTANCE[kind]
-    return Q(life_cycle_state=state, **{f"{prefix}_accepted_date__isnull": True}) & (
-        Q(**{f"{prefix}_category__requires_customer_acceptance": True})
-        | Q(category__requires_customer_acceptance=True)
+    step = BY_NAME[kind]
+    return Q(
+        life_cycle_state=step.state,
+        **{
+            f"{step.column('accepted_date')}__isnull": True,
+            f"{step.column('category')}__requires_customer_acceptance": True,
+        },
     )
 
 
@@ -85,7 +81,7 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     pending_acceptance = django_filters.ChoiceFilter(
         method="filter_pending_acceptance",
-        choices=[(k, k.replace("_", " ")) for k in ("any", *ACCEPTANCE)],
+        choices=[(k, k.replace("_", " ")) for k in ("any", *BY_NAME)],
     )
     q = django_filters.CharFilter(method="search", label="Number or account")
 

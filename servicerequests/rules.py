@@ -166,10 +166,10 @@ def default_completion(sr_type: m.ServiceRequestType, priority: str | None) -> T
 
 
 def requires_acceptance(sr: m.ServiceRequest, step_category) -> bool:
-    """A step waits for the customer when its category, or the request's, says so."""
-    if step_category is None:
-        return False
-    return step_category.requires_customer_acceptance or sr.category.requires_customer_acceptance
+    """A step waits for the customer when its own category says so (seed 000: "considering
+    that the specified response category requires customer acceptance"); the request's
+    category does not decide it."""
+    return step_category is not None and step_category.requires_customer_acceptance
 
 
 def cancellation_reason(sr_type: m.ServiceRequestType, reason: m.CancellationReason | None):

@@ -19,6 +19,7 @@ from products.api.serializers import ProductRepr
 from servicerequests import models as m
 from servicerequests.api import serializers as config
 from servicerequests.api.short import ServiceRequestShortRepr
+from servicerequests.steps import STEPS, StepKind
 
 ID = config.ID
 
@@ -49,16 +50,16 @@ class ServiceRequestRelationRepr(Representation):
     }
 
 
-def step(prefix: str, by: str, category_repr) -> Composite:
-    """A response or resolution: null until the request has one."""
+def step_object(step: StepKind) -> Composite:
+    """A response or resolution (servicerequests.steps): null until the request has one."""
     return Composite(
         {
-            "category": Nested(f"{prefix}_category", category_repr),
-            by: Nested(by, UserRepr),
-            f"{prefix}_date": Date(f"{prefix}_date"),
-            "description": Attr(f"{prefix}_description"),
-            "accepted_by": Nested(f"{prefix}_accepted_by", ContactRepr, prefetch=True),
-            "accepted_date": Date(f"{prefix}_accepted_date"),
+            "category": Nested(step.column("category"), config.STEP_CATEGORY_REPRS[step.name]),
+            step.by: Nested(step.by, UserRepr),
+            step.date_param: Date(step.column("date")),
+            "description": Attr(step.column("description")),
+            "accepted_by": Nested(step.column("accepted_by"), ContactRepr, prefetch=True),
+            "accepted_date": Date(step.column("accepted_date")),
         },
         empty_as_null=True,
     )
@@ -100,13 +101,7 @@ class ServiceRequestRepr(Representation):
             },
             empty_as_null=True,
         ),
-        "response": step("response", "responded_by", config.ResponseCategoryRepr),
-        "temporary_resolution": step(
-            "temporary_resolution", "temporary_resolved_by", config.TemporaryResolutionCategoryRepr
-        ),
-        "final_resolution": step(
-            "final_resolution", "final_resolved_by", config.FinalResolutionCategoryRepr
-        ),
+        **{step.name: step_object(step) for step in STEPS},
         "cancellation_reason": Nested("cancellation_reason", config.CancellationReasonRepr),
         "services_set": Many("services", ServiceRequestServiceRepr, fk="service_request"),
         "physical_goods_set": Many(

@@ -21,6 +21,7 @@ from crm.api.params import (
 from crm.exceptions import InvalidParameter
 from servicerequests.models import ImpactLevel, UrgencyLevel
 from servicerequests.services import SetChanges, Step
+from servicerequests.steps import BY_ACCEPT, BY_ACTION, BY_NAME, STEPS
 
 SR = "service_request_identifier"
 
@@ -44,31 +45,14 @@ def identifier_filters(params: dict) -> dict:
 
 # -- responses and resolutions ------------------------------------------------------------------
 
-# object name -> (action, category kind, "by" key, date key)
-STEP_PARAMS = {
-    "response": ("respond", "response_category", "responded_by_identifier", "response_date"),
-    "temporary_resolution": (
-        "temporary_resolve",
-        "temporary_resolution_category",
-        "temporary_resolved_by_identifier",
-        "temporary_resolution_date",
-    ),
-    "final_resolution": (
-        "final_resolve",
-        "final_resolution_category",
-        "final_resolved_by_identifier",
-        "final_resolution_date",
-    ),
-}
-
-
 def step_param(name: str, *, required: bool = False) -> Obj:
-    _action, kind, by, date = STEP_PARAMS[name]
+    """A response or resolution object (servicerequests.steps)."""
+    step = BY_NAME[name]
     return Obj(
         {
-            "category_identifier": Ident(kind, required=True),
-            by: Ident("user", required=True),
-            date: DateTime(required=True),
+            "category_identifier": Ident(step.category_kind, required=True),
+            step.by_param: Ident("user", required=True),
+            step.date_param: DateTime(required=True),
             "description": Text(),
             "accepted_by_identifier": Ident("contact_information"),
         },
@@ -79,17 +63,30 @@ def step_param(name: str, *, required: bool = False) -> Obj:
 def steps_from(params: dict) -> dict[str, Step]:
     """The responses and resolutions given, keyed by the action that records them."""
     steps = {}
-    for name, (action, _kind, by, date) in STEP_PARAMS.items():
-        values = params.get(name)
+    for step in STEPS:
+        values = params.get(step.name)
         if values:
-            steps[action] = Step(
+            steps[step.action] = Step(
                 category=values["category_identifier"],
-                by=values[by],
-                date=values[date],
+                by=values[step.by_param],
+                date=values[step.date_param],
                 description=values.get("description"),
                 accepted_by=values.get("accepted_by_identifier"),
             )
     return steps
+
+
+def action_inputs(action: str, params: dict) -> dict:
+    """The keyword arguments of the service of a life cycle ``action``."""
+    inputs = {"description": params.get("description"), "notes": params.get("notes")}
+    if action in BY_ACCEPT:
+        return {**inputs, "accepted_by": params.get("accepted_by_identifier")}
+    inputs["status"] = params.get("status_identifier")
+    if action in BY_ACTION:
+        inputs[BY_ACTION[action].name] = steps_from(params)[action]
+    if action == "cancel":
+        inputs["reason"] = params.get("cancellation_reason_identifier")
+    return inputs
 
 
 # -- create -------------------------------------------------------------------------------------
@@ -111,7 +108,7 @@ COMMON = {
     "estimated_completion_time": Period(nullable=True),
     "assigned_to": assigned_to_param(nullable=True),
     "referring_to": REFERRING_TO,
-    **{name: step_param(name) for name in STEP_PARAMS},
+    **{step.name: step_param(step.name) for step in STEPS},
 }
 
 CREATE = {

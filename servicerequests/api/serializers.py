@@ -71,6 +71,12 @@ TemporaryResolutionCategoryRepr = category_repr(
 FinalResolutionCategoryRepr = category_repr(
     models.FinalResolutionCategory, "Final resolution category."
 )
+# The category object of each step (servicerequests.steps), by the step's name.
+STEP_CATEGORY_REPRS = {
+    "response": ResponseCategoryRepr,
+    "temporary_resolution": TemporaryResolutionCategoryRepr,
+    "final_resolution": FinalResolutionCategoryRepr,
+}
 
 
 class CancellationReasonRepr(Representation):

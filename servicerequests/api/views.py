@@ -201,8 +201,8 @@ class Update(ApiMethod):
         return render_request(self, ctx, sr, params)
 
 
-class StepAction(ApiMethod):
-    """Base of respond, temporary_resolve, final_resolve, complete and cancel."""
+class ActionMethod(ApiMethod):
+    """Base of the life cycle actions: one service each (servicerequests.services.ACTIONS)."""
 
     verb = "POST"
     tag = "service request life cycle"
@@ -212,23 +212,18 @@ class StepAction(ApiMethod):
     action = ""
 
     def handle(self, ctx, params):
-        sr = services.service_request_step(
+        sr = services.ACTIONS[self.action](
             service_request=params[SR],
             actor=Actor.of(ctx.user, ctx.unit),
-            action=self.action,
-            status=params.get("status_identifier"),
-            step=p.steps_from(params).get(self.action),
-            description=params.get("description"),
-            notes=params.get("notes"),
-            cancellation_reason=params.get("cancellation_reason_identifier"),
+            **p.action_inputs(self.action, params),
         )
         return render_request(self, ctx, sr, params)
 
 
-def step_action(action: str, summary: str, params: dict) -> type[StepAction]:
+def action_method(action: str, summary: str, params: dict) -> type[ActionMethod]:
     return type(
         action.title().replace("_", ""),
-        (StepAction,),
+        (ActionMethod,),
         {
             "__doc__": summary,
             "method_name": f"service_requests/{action}",
@@ -239,62 +234,24 @@ def step_action(action: str, summary: str, params: dict) -> type[StepAction]:
     )
 
 
-Respond = step_action("respond", "Respond to a PENDING request.", p.RESPOND)
-TemporaryResolve = step_action(
+Respond = action_method("respond", "Respond to a PENDING request.", p.RESPOND)
+TemporaryResolve = action_method(
     "temporary_resolve", "Temporarily resolve a RESPONDED request.", p.TEMPORARY_RESOLVE
 )
-FinalResolve = step_action(
+FinalResolve = action_method(
     "final_resolve", "Finally resolve a RESPONDED or TEMPORARY_RESOLVED request.", p.FINAL_RESOLVE
 )
-Complete = step_action("complete", "Complete a FINAL_RESOLVED request.", p.COMPLETE)
-Cancel = step_action("cancel", "Cancel a PENDING request.", p.CANCEL)
-
-
-class AcceptAction(ApiMethod):
-    """Base of the three acceptances: the customer accepts a response or resolution."""
-
-    verb = "POST"
-    tag = "service request life cycle"
-    permission = WRITE
-    representation = ServiceRequestRepr
-    errors = ("VALIDATION_ERROR", "INVALID_LIFE_CYCLE_STATE")
-    action = ""
-
-    def handle(self, ctx, params):
-        sr = services.service_request_accept(
-            service_request=params[SR],
-            actor=Actor.of(ctx.user, ctx.unit),
-            action=self.action,
-            accepted_by=params.get("accepted_by_identifier"),
-            description=params.get("description"),
-            notes=params.get("notes"),
-        )
-        return render_request(self, ctx, sr, params)
-
-
-def accept_action(action: str, summary: str, params: dict) -> type[AcceptAction]:
-    return type(
-        action.title().replace("_", ""),
-        (AcceptAction,),
-        {
-            "__doc__": summary,
-            "method_name": f"service_requests/{action}",
-            "summary": summary,
-            "action": action,
-            "params": params,
-        },
-    )
-
-
-ResponseAccept = accept_action(
+Complete = action_method("complete", "Complete a FINAL_RESOLVED request.", p.COMPLETE)
+Cancel = action_method("cancel", "Cancel a PENDING request.", p.CANCEL)
+ResponseAccept = action_method(
     "response_accept", "Record the customer's acceptance of the response.", p.ACCEPT_RESPONSE
 )
-TemporaryResolutionAccept = accept_action(
+TemporaryResolutionAccept = action_method(
     "temporary_resolution_accept",
     "Record the customer's acceptance of the temporary resolution.",
     p.ACCEPT_TEMPORARY,
 )
-FinalResolutionAccept = accept_action(
+FinalResolutionAccept = action_method(
     "final_resolution_accept",
     "Record the customer's acceptance of the final resolution (default: the caller).",
     p.ACCEPT_FINAL,

@@ -86,6 +86,7 @@ def test_inside_another_transaction_the_work_runs_once():
 
 
 def test_the_web_api_answers_409_when_a_write_keeps_losing(outermost, api, monkeypatch):
+    import servicerequests.services.update  # noqa: F401 (the module patched below)
     from servicerequests import services
 
     monkeypatch.setattr(db.time, "sleep", lambda seconds: None)
@@ -93,7 +94,7 @@ def test_the_web_api_answers_409_when_a_write_keeps_losing(outermost, api, monke
     def always_deadlocks(**kwargs):
         raise conflict()
 
-    monkeypatch.setattr(services, "_lock", lambda sr: always_deadlocks())
+    monkeypatch.setattr(services.update, "lock_request", lambda sr: always_deadlocks())
     from tests.factories import make_service_request
 
     sr = make_service_request()

@@ -20,7 +20,14 @@ from customers.models import AccountsReceivable, Subscription, SubscriptionType
 from jobs import services as job_services
 from jobs.models import ActivityType, BillingTermScheme, Job, JobStatus, JobType, PricePlan
 from products.models import Product
-from servicerequests.models import ServiceRequest, ServiceRequestCategory, ServiceRequestStatus
+from servicerequests.models import (
+    FinalResolutionCategory,
+    ResponseCategory,
+    ServiceRequest,
+    ServiceRequestCategory,
+    ServiceRequestStatus,
+    TemporaryResolutionCategory,
+)
 from tests.factories import make_service_request
 
 VISIBILITY_KINDS = ("service_request", "job")
@@ -147,10 +154,24 @@ SR_STATUS = {
 }
 
 
+# The step whose category asks for customer acceptance, by the state it leads to.
+PENDING_STEP = {
+    "RESPONDED": ("response_category", ResponseCategory, "CONF"),
+    "TEMPORARY_RESOLVED": ("temporary_resolution_category", TemporaryResolutionCategory, "WORK"),
+    "FINAL_RESOLVED": ("final_resolution_category", FinalResolutionCategory, "RPC"),
+}
+
+
 def service_request(state: str = "PENDING", *, hidden: bool = True, **overrides):
     """A request of ACR001143 in ``state``; hidden: at privacy level Restricted (number 5).
-    Its category asks for customer acceptance, so it shows in the pending-acceptance lists."""
+    The category of its step asks for customer acceptance, so it shows in the
+    pending-acceptance lists."""
+    step = {}
+    if state in PENDING_STEP:
+        column, model, code = PENDING_STEP[state]
+        step = {column: model.objects.get(code=code)}
     values = {
+        **step,
         "status": ServiceRequestStatus.objects.get(name=SR_STATUS[state]),
         "category": ServiceRequestCategory.objects.get(code="COMP"),
         "description": secret_text("service request"),

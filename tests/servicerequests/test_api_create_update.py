@@ -759,8 +759,7 @@ def test_create_cancelled_takes_the_default_cancellation_reason(api, demo):
         (
             {
                 "status_identifier": {"name": "Final Resolved"},
-                "category_identifier": {"code": "COMP"},
-                "response": response_obj(),
+                "response": response_obj("CONF"),
                 "final_resolution": final_obj(),
             },
             409,
@@ -884,8 +883,15 @@ def test_update_changes_only_what_is_given(api, rich):
     )
     event = sm.ServiceRequestEvent.objects.filter(service_request__number=rich["number"]).last()
     assert event.changes == {
-        "description": ["No signal", "Still no signal"],
-        "udf_string_2": [None, "two"],
+        "fields": [
+            {
+                "name": "description",
+                "label": "Description",
+                "old": "No signal",
+                "new": "Still no signal",
+            },
+            {"name": "udf_string_2", "label": "User-defined string 2", "old": "—", "new": "two"},
+        ]
     }
 
 

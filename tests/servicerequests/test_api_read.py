@@ -659,14 +659,13 @@ def of_state(rows: dict, prefix: str) -> list[str]:
 STATE_LISTS = {
     "get_pending": lambda z: [*of_state(z, "pending"), "waiting"],
     "get_responded": lambda z: of_state(z, "responded"),
-    "get_responded_pending_acceptance": lambda z: ["responded_conf", "responded_complaint"],
+    # Pending acceptance follows the step's own category only (seed 000), never the
+    # request's category ("complaint" rows with an ACK response are not pending).
+    "get_responded_pending_acceptance": lambda z: ["responded_conf"],
     "get_temporary_resolved": lambda z: of_state(z, "temporary"),
-    "get_temporary_resolved_pending_acceptance": lambda z: [
-        "temporary_work",
-        "temporary_complaint",
-    ],
+    "get_temporary_resolved_pending_acceptance": lambda z: ["temporary_work"],
     "get_final_resolved": lambda z: of_state(z, "final"),
-    "get_final_resolved_pending_acceptance": lambda z: ["final_rpc", "final_complaint"],
+    "get_final_resolved_pending_acceptance": lambda z: ["final_rpc"],
     "get_completed": lambda z: of_state(z, "completed"),
     "get_cancelled": lambda z: of_state(z, "cancelled"),
     "get_overdue": lambda z: ["pending_overdue", "responded_overdue", "final_overdue"],

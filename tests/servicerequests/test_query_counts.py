@@ -34,19 +34,11 @@ AGENT_EXTRA = 3  # the agent's permissions (user, role) and groups; a superuser 
 # Identifier parameters are resolved first, one query each: list takes the account.
 RESOLVE = {"list": 1}
 # Joins a list needs for its filter, not for what it returns.
+# The pending-acceptance lists join the step's category, whose flag decides (seed 000).
 FILTER_JOINS = {
-    "get_responded_pending_acceptance": {
-        "servicerequests_responsecategory",
-        "servicerequests_servicerequestcategory",
-    },
-    "get_temporary_resolved_pending_acceptance": {
-        "servicerequests_temporaryresolutioncategory",
-        "servicerequests_servicerequestcategory",
-    },
-    "get_final_resolved_pending_acceptance": {
-        "servicerequests_finalresolutioncategory",
-        "servicerequests_servicerequestcategory",
-    },
+    "get_responded_pending_acceptance": {"servicerequests_responsecategory"},
+    "get_temporary_resolved_pending_acceptance": {"servicerequests_temporaryresolutioncategory"},
+    "get_final_resolved_pending_acceptance": {"servicerequests_finalresolutioncategory"},
 }
 PENDING_ACCEPTANCE = set(FILTER_JOINS)
 

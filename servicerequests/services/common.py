@@ -1,0 +1,140 @@
+"""What every service request write shares: the row lock, the audit trail, the event row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from crm import audit
+from crm.actor import Actor
+from crm.exceptions import InvalidLifeCycleState
+from crm.lifecycle import lock
+from servicerequests.models import ServiceRequest, ServiceRequestEvent
+from servicerequests.steps import STEPS
+
+_STEP_FIELDS = [
+    tracked
+    for step in STEPS
+    for tracked in (
+        audit.field(step.column("category"), f"{step.label} category"),
+        audit.field(step.column("description"), step.label),
+        audit.field(step.by, f"{step.label} by"),
+        audit.field(step.column("date"), f"{step.label} date"),
+        audit.field(step.column("accepted_by"), f"{step.label} accepted by"),
+        audit.field(step.column("accepted_date"), f"{step.label} accepted on"),
+    )
+]
+_UDF_FIELDS = [
+    audit.field(f"udf_{kind}_{n}", f"User-defined {kind} {n}")
+    for kind, count in (("string", 8), ("float", 4), ("date", 4))
+    for n in range(1, count + 1)
+]
+# What the timeline tells, field by field (crm.audit).
+TRACKED = (
+    audit.field("status", "Status"),
+    audit.field("category", "Category"),
+    audit.field("urgency_level", "Urgency"),
+    audit.field("impact_level", "Impact"),
+    audit.field("priority", "Priority"),
+    audit.Tracked("assigned_to", "Assignee", audit.assignee, "nobody"),
+    audit.field("owned_by_group", "Group"),
+    audit.field("privacy_level", "Privacy level"),
+    audit.field("description", "Description"),
+    audit.field("notes", "Notes"),
+    audit.field("caller_email", "Caller e-mail"),
+    audit.field("caller_phone", "Caller phone"),
+    audit.field("start_date", "Start"),
+    audit.field("expected_completion_date", "Expected completion"),
+    audit.Tracked("estimated_completion_time", "Estimated completion time", audit.period),
+    audit.field("referring_to_subscription", "About subscription"),
+    audit.field("referring_to_job", "About job"),
+    *_STEP_FIELDS,
+    audit.field("cancellation_reason", "Cancellation reason"),
+    *_UDF_FIELDS,
+)
+
+
+def _codes(rows) -> str:
+    return ", ".join(sorted(row.product.code for row in rows.select_related("product")))
+
+
+# The sets, read only when a write changes them. Related requests are counted, never
+# named: the timeline must not show a number its reader may not see.
+TRACKED_SETS = (
+    audit.Tracked("services_set", "Services", lambda sr: _codes(sr.services), "none"),
+    audit.Tracked("physical_goods_set", "Physical goods", lambda sr: _codes(sr.physical_goods)),
+    audit.Tracked(
+        "related_service_requests_set",
+        "Related requests",
+        lambda sr: sr.relations.count() or None,
+        "none",
+    ),
+)
+# Joined when the row is locked, so the snapshot before a write costs one query.
+AUDITED_RELATIONS = tuple(
+    name
+    for name in (
+        "status",
+        "category",
+        "assigned_to_user",
+        "assigned_to_unit",
+        "owned_by_group",
+        "privacy_level",
+        "referring_to_subscription",
+        "referring_to_job",
+        "cancellation_reason",
+        *(step.column(part) for step in STEPS for part in ("category", "accepted_by")),
+        *(step.by for step in STEPS),
+    )
+)
+
+
+def lock_request(service_request: ServiceRequest) -> ServiceRequest:
+    """The row, locked until commit and read again with what the audit trail shows."""
+    return lock(ServiceRequest, service_request.pk, select_related=AUDITED_RELATIONS)
+
+
+def record_event(
+    sr: ServiceRequest,
+    actor: Actor,
+    action: str,
+    before: tuple,
+    now: datetime,
+    *,
+    note: str = "",
+    changes: dict | None = None,
+) -> None:
+    """The event row of a write: who, when, the state and status before and after, why
+    (``note``) and what changed."""
+    from_state, from_status_id = before
+    ServiceRequestEvent.objects.create(
+        service_request=sr,
+        action=action,
+        from_state=from_state,
+        to_state=sr.life_cycle_state,
+        from_status_id=from_status_id,
+        to_status_id=sr.status_id,
+        user=actor.user,
+        unit=actor.unit,
+        created_at=now,
+        note=note or "",
+        changes=changes or {},
+    )
+
+
+def stamp(sr: ServiceRequest, actor: Actor, now: datetime) -> None:
+    sr.updated_date, sr.updated_by_user, sr.updated_by_unit = now, actor.user, actor.unit
+
+
+def closed(sr: ServiceRequest) -> InvalidLifeCycleState:
+    return InvalidLifeCycleState(
+        f"{sr.number} is {sr.life_cycle_state} and can no longer change.",
+        param="service_request_identifier",
+        detail="completed and cancelled requests are final",
+    )
+
+
+def apply_text(sr: ServiceRequest, description, notes) -> None:
+    if description is not None:
+        sr.description = description
+    if notes is not None:
+        sr.notes = notes
