@@ -14,15 +14,29 @@ from collections import defaultdict
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 from django.forms.models import BaseInlineFormSet
+from django.templatetags.static import static
 from django.utils.html import format_html
-from django.utils.text import get_text_list
 
+from crm.configuration import (
+    AllowedState,
+    Readiness,
+    StateNeed,
+    allowed_states,
+    check_status_state_change,
+    missing_default_message,
+    quoted_list,
+    status_change_state,
+    type_readiness,
+)
+from crm.exceptions import ValidationFailed
 from crm.models import (
     ApiKey,
     ApiToken,
@@ -105,12 +119,26 @@ class OneDefaultFormSet(BaseInlineFormSet):
     def clash_message(self, scope, labels: list[str]) -> str:
         raise NotImplementedError
 
+    def kept_forms(self) -> list:
+        """Every filled-in row that is not being deleted."""
+        return [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and not self._should_delete_form(form)
+        ]
+
+    def kept_rows(self) -> list[dict]:
+        """The cleaned data of every filled-in row that is not being deleted."""
+        return [form.cleaned_data for form in self.kept_forms()]
+
     def clean(self):
         super().clean()
         defaults = defaultdict(list)
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or not data.get("is_default") or self._should_delete_form(form):
+        # The default as saved first, then the rows newly marked: "“A” and “B” are all
+        # marked default" names the one the admin may have forgotten to unmark first.
+        kept = sorted(self.kept_forms(), key=lambda form: not form.initial.get("is_default"))
+        for data in (form.cleaned_data for form in kept):
+            if not data.get("is_default"):
                 continue
             scope = self.default_scope(data)
             if scope is not None:
@@ -136,12 +164,19 @@ class OneDefaultFormSet(BaseInlineFormSet):
         return super().save_existing_objects(commit)
 
 
-def quoted_list(labels) -> str:
-    return get_text_list([f"“{label}”" for label in labels], "and")
+def state_labels(allowed_model) -> dict[str, str]:
+    """The life cycle states of a type's allowed status rows, in life cycle order, with their
+    labels (the order of the model's choices, which is the order of the life cycle)."""
+    return dict(allowed_model._meta.get_field("life_cycle_state").choices)
 
 
 class StatusDefaultsFormSet(OneDefaultFormSet):
-    """Allowed statuses of a type: at most one default per life cycle state."""
+    """Allowed statuses of a type: exactly one default for each life cycle state it allows.
+
+    At most one, because records moved to a state without a status given get the default;
+    at least one for the same reason: without it, every such move would be refused. Both
+    are checked across the rows as they will be saved.
+    """
 
     def default_scope(self, cleaned_data):
         status = cleaned_data.get("status")
@@ -151,12 +186,31 @@ class StatusDefaultsFormSet(OneDefaultFormSet):
         return cleaned_data["status"].name
 
     def clash_message(self, scope, labels):
-        state = self.model._meta.get_field("life_cycle_state").flatchoices
-        state_label = dict(state).get(scope, scope)
+        state_label = state_labels(self.model).get(scope, scope)
         return (
             f"A type has at most one default status per life cycle state: {quoted_list(labels)} "
             f"are all marked default for {state_label}."
         )
+
+    def allowed(self) -> dict[str, AllowedState]:
+        """What the rows, as they will be saved, allow of each state."""
+        rows = [
+            (data["status"].life_cycle_state, bool(data.get("is_default")), data["status"].name)
+            for data in self.kept_rows()
+            if data.get("status")
+        ]
+        return allowed_states(rows)
+
+    def clean(self):
+        super().clean()
+        allowed = self.allowed()
+        errors = [
+            missing_default_message(label, allowed[state].names)
+            for state, label in state_labels(self.model).items()
+            if state in allowed and not allowed[state].has_default
+        ]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReasonDefaultsFormSet(OneDefaultFormSet):
@@ -173,7 +227,158 @@ class ReasonDefaultsFormSet(OneDefaultFormSet):
         )
 
 
-class PeriodPairsForm(forms.ModelForm):
+def life_cycle_order(states, field: str = "life_cycle_state") -> Case:
+    """Sorts rows by ``field`` in the order of the ``states`` choices (the life cycle's order),
+    not alphabetically; a value outside the choices goes last."""
+    return Case(
+        *(When(**{field: value}, then=Value(index)) for index, value in enumerate(states.values)),
+        default=Value(len(states.values)),
+        output_field=IntegerField(),
+    )
+
+
+class DefaultFlagLabelMixin:
+    """Titles an inline's ``is_default`` column by what the flag means for its rows."""
+
+    default_flag_label = "Default"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "is_default":
+            kwargs["label"] = self.default_flag_label
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class AllowedStatusInline(DefaultFlagLabelMixin, admin.TabularInline):
+    """A type's allowed statuses, in life cycle order and then by name. Subclasses set
+    ``model`` and ``life_cycle_states`` (the states' choices)."""
+
+    life_cycle_states = None
+    formset = StatusDefaultsFormSet
+    fields = ("status", "is_default", "life_cycle_state")
+    readonly_fields = ("life_cycle_state",)
+    autocomplete_fields = ("status",)
+    extra = 0
+    verbose_name = "allowed status"
+    verbose_name_plural = "allowed statuses"
+    default_flag_label = "Default for its state"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("type", "status")  # each row is titled "type / status"
+            .order_by(life_cycle_order(self.life_cycle_states), "status__name")
+        )
+
+
+class ReadinessChangeList(ChangeList):
+    """A type's changelist with, on each row, what its allowed statuses cover (one subquery
+    per state in the list's own query, not a query per row)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.annotate(**self.model_admin.readiness_annotations())
+
+
+class TypeReadinessAdminMixin:
+    """For the admin of a type whose records go through a life cycle: a "ready to use" column,
+    and, after each save, a warning for each state whose records cannot be reached.
+
+    Subclasses set ``allowed_status_model`` (the type's allowed status rows), ``state_needs``
+    (what records cannot do without a state) and ``records_name`` ("requests").
+    """
+
+    allowed_status_model = None
+    state_needs: tuple[StateNeed, ...] = ()
+    records_name = ""
+
+    def get_changelist(self, request, **kwargs):
+        return ReadinessChangeList
+
+    def readiness_annotations(self) -> dict:
+        """Per state: ``None`` if the type allows no status of it, else whether one is the
+        default (the rows of a state sorted default first, the first one's flag)."""
+        rows = self.allowed_status_model._default_manager.filter(type=OuterRef("pk"))
+        return {
+            f"readiness_{state.lower()}": Subquery(
+                rows.filter(life_cycle_state=state).order_by("-is_default").values("is_default")[:1]
+            )
+            for state in state_labels(self.allowed_status_model)
+        }
+
+    def readiness_of(self, allowed: dict[str, AllowedState]) -> Readiness:
+        return type_readiness(
+            allowed,
+            needs=self.state_needs,
+            labels=state_labels(self.allowed_status_model),
+            records=self.records_name,
+        )
+
+    @admin.display(description="ready to use")
+    def readiness(self, obj) -> str:
+        allowed = {}
+        for state in state_labels(self.allowed_status_model):
+            flag = getattr(obj, f"readiness_{state.lower()}")
+            if flag is not None:
+                allowed[state] = AllowedState(has_default=bool(flag))
+        readiness = self.readiness_of(allowed)
+        icon = "yes" if readiness.ready else "no"
+        return format_html(
+            '<img src="{}" alt=""> {}', static(f"admin/img/icon-{icon}.svg"), readiness.summary()
+        )
+
+    def message_readiness(self, request, obj) -> None:
+        """What records of the saved type cannot do yet: warnings for the states they need,
+        notes for the optional states left out. Not in a popup, which closes on saving (its
+        messages would wait for whatever page the admin opens next)."""
+        if IS_POPUP_VAR in request.POST:
+            return
+        rows = self.allowed_status_model._default_manager.filter(type=obj).values_list(
+            "life_cycle_state", "is_default", "status__name"
+        )
+        readiness = self.readiness_of(allowed_states(rows))
+        for text in readiness.warnings():
+            self.message_user(request, text, messages.WARNING)
+        for text in readiness.notes():
+            self.message_user(request, text, messages.INFO)
+
+    # After Django's own "was added/changed successfully", so the warnings read as its sequel.
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.message_readiness(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self.message_readiness(request, obj)
+        return response
+
+
+# Form labels of time periods: each is a value and a unit, shown side by side.
+PERIOD_VALUE_LABELS = {
+    "estimated_completion_value": "Estimated completion time",
+    "warning_period_value": "Warning period",
+    "time_period_value": "Completion time",
+}
+UNIT_OF_TIME_LABEL = "Unit of time"
+
+
+class PeriodLabelsMixin:
+    """Labels a form's time periods: the value by what it measures, the unit "Unit of time"
+    (the models' names, ``*_value`` and ``*_uot``, are the Web API's)."""
+
+    period_value_labels = PERIOD_VALUE_LABELS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name.endswith("_uot"):
+                field.label = UNIT_OF_TIME_LABEL
+            elif name in self.period_value_labels:
+                field.label = self.period_value_labels[name]
+
+
+class PeriodPairsForm(PeriodLabelsMixin, forms.ModelForm):
     """A time period is a value and a unit, both or neither (a model CheckConstraint); name
     the missing half instead of the constraint."""
 
@@ -193,8 +398,8 @@ class PeriodPairsForm(forms.ModelForm):
 
 
 class StatusStateForm(forms.ModelForm):
-    """A status's life cycle state is copied onto every request (or job) in that status and
-    onto the type rows that allow it, so it may change only while nothing uses the status."""
+    """A status whose life cycle state may change only as ``check_status_state_change``
+    allows; its refusal is shown on the state field. Subclasses set the two models."""
 
     records_model = None  # ServiceRequest or Job
     allowed_model = None  # ServiceRequestTypeStatus or JobTypeStatus
@@ -204,46 +409,32 @@ class StatusStateForm(forms.ModelForm):
         state = cleaned.get("life_cycle_state")
         if self.instance._state.adding or not state or "life_cycle_state" not in self.changed_data:
             return cleaned
-        if self.records_model.objects.filter(status=self.instance).exists():
-            plural = self.records_model._meta.verbose_name_plural
-            self.add_error(
-                "life_cycle_state",
-                f"This status is used by {plural}, which hold its life cycle state; changing "
-                "it would make them wrong. Add a new status for the other state instead.",
+        try:
+            check_status_state_change(
+                status=self.instance,
+                new_state=state,
+                records_model=self.records_model,
+                allowed_model=self.allowed_model,
             )
-            return cleaned
-        # The types where this status is the default for its old state must not already
-        # have a default for the new one.
-        clashes = self.allowed_model.objects.filter(
-            type__in=self.allowed_model.objects.filter(
-                status=self.instance, is_default=True
-            ).values("type"),
-            life_cycle_state=state,
-            is_default=True,
-        ).exclude(status=self.instance)
-        names = sorted({str(row.type) for row in clashes.select_related("type")})
-        if names:
-            state_label = dict(self.fields["life_cycle_state"].choices).get(state, state)
-            self.add_error(
-                "life_cycle_state",
-                f"This status is a default of {quoted_list(names)}, which already have a "
-                f"default status for {state_label}; make this status a non-default first.",
-            )
+        except ValidationFailed as error:
+            self.add_error("life_cycle_state", error.message)
         return cleaned
 
 
 class StatusStateAdminMixin:
-    """Saves a status and, in the same transaction, the state copied onto the type rows that
-    allow it (they carry it so the database can enforce one default per state)."""
-
-    allowed_model = None
+    """Saves a status whose state changed through ``status_change_state``, which moves the
+    type rows that allow it (they carry the state so the database can enforce one default
+    per state) in the same transaction and checks again under a lock."""
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
         if change and "life_cycle_state" in form.changed_data:
-            self.allowed_model.objects.filter(status=obj).update(
-                life_cycle_state=obj.life_cycle_state
+            status_change_state(
+                status=obj,
+                new_state=obj.life_cycle_state,
+                records_model=form.records_model,
+                allowed_model=form.allowed_model,
             )
+        super().save_model(request, obj, form, change)
 
 
 # -- organisation -------------------------------------------------------------------------------

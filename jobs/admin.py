@@ -9,9 +9,12 @@ fields.
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from crm.admin import (
+    AllowedStatusInline,
+    DefaultFlagLabelMixin,
     DetailSelectRelatedMixin,
     OneDefaultFormSet,
     PeriodPairsForm,
@@ -20,8 +23,10 @@ from crm.admin import (
     StatusDefaultsFormSet,
     StatusStateAdminMixin,
     StatusStateForm,
+    TypeReadinessAdminMixin,
     quoted_list,
 )
+from crm.configuration import StateNeed
 from jobs.models import (
     ActivityType,
     BillingTermScheme,
@@ -29,6 +34,7 @@ from jobs.models import (
     JobCancellationReason,
     JobCategory,
     JobEvent,
+    JobLifeCycleState,
     JobStatus,
     JobStatusSequence,
     JobType,
@@ -53,7 +59,6 @@ class JobStatusForm(StatusStateForm):
 @admin.register(JobStatus)
 class JobStatusAdmin(StatusStateAdminMixin, admin.ModelAdmin):
     form = JobStatusForm
-    allowed_model = JobTypeStatus
     list_display = ("name", "alternative_code", "life_cycle_state", "description")
     list_select_related = ()
     list_filter = ("life_cycle_state", "types")
@@ -158,34 +163,53 @@ class JobStatusSequenceForm(StatusStepForm):
         return cleaned
 
 
-class AllowedJobStatusInline(admin.TabularInline):
+# A job is created in one of these states (a draft, or straight away pending).
+CREATE_STATES = (JobLifeCycleState.DRAFT, JobLifeCycleState.PENDING)
+
+
+class JobStatusDefaultsFormSet(StatusDefaultsFormSet):
+    """A job type's allowed statuses: one default per state, and an effective type (one
+    jobs may be created with) must allow a status to create them in."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.life_cycle_state != JobType.LifeCycleState.EFFECTIVE:
+            return
+        if not any(state in self.allowed() for state in CREATE_STATES):
+            not_effective = JobType.LifeCycleState.NOT_EFFECTIVE.label
+            raise ValidationError(
+                "An effective job type needs a status to create jobs in: allow a Draft or "
+                f"Pending status, or make the type {not_effective} until its statuses are set up."
+            )
+
+
+class AllowedJobStatusInline(AllowedStatusInline):
     model = JobTypeStatus
-    formset = StatusDefaultsFormSet
-    fields = ("status", "is_default", "life_cycle_state")
-    readonly_fields = ("life_cycle_state",)
-    autocomplete_fields = ("status",)
-    extra = 0
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).order_by("life_cycle_state", "created_date")
+    formset = JobStatusDefaultsFormSet
+    life_cycle_states = JobLifeCycleState
 
 
-class StatusSequenceInline(admin.TabularInline):
+class StatusSequenceInline(DefaultFlagLabelMixin, admin.TabularInline):
     model = JobStatusSequence
     form = StatusStepForm
     formset = SequenceDefaultsFormSet
     fields = ("from_status", "to_status", "is_default")
     autocomplete_fields = ("from_status", "to_status")
     extra = 0
+    verbose_name = "status sequence step"
+    verbose_name_plural = "status sequence"
+    default_flag_label = "Default next status"
 
 
-class AllowedJobCancellationReasonInline(admin.TabularInline):
+class AllowedJobCancellationReasonInline(DefaultFlagLabelMixin, admin.TabularInline):
     model = JobTypeCancellationReason
     formset = ReasonDefaultsFormSet
     fields = ("reason", "is_default")
     autocomplete_fields = ("reason",)
     ordering = ("created_date",)
     extra = 0
+    verbose_name = "allowed cancellation reason"
+    verbose_name_plural = "allowed cancellation reasons"
 
 
 class ProductKindForm(forms.ModelForm):
@@ -233,16 +257,22 @@ class AllowedProductInline(admin.TabularInline):
 class AllowedPhysicalGoodInline(AllowedProductInline):
     model = JobTypePhysicalGood
     form = PhysicalGoodForm
+    verbose_name = "allowed physical good"
+    verbose_name_plural = "allowed physical goods"
 
 
 class AllowedExpenseInline(AllowedProductInline):
     model = JobTypeExpense
     form = ExpenseForm
+    verbose_name = "allowed expense"
+    verbose_name_plural = "allowed expenses"
 
 
 class AllowedActivityServiceInline(AllowedProductInline):
     model = JobTypeActivityService
     form = ActivityServiceForm
+    verbose_name = "allowed activity service"
+    verbose_name_plural = "allowed activity services"
     fields = ("activity_type", "product", "mandatory")
     autocomplete_fields = ("activity_type", "product")
 
@@ -262,9 +292,34 @@ class JobTypeForm(PeriodPairsForm):
         return cleaned
 
 
+# What jobs cannot do without a status of each state. A type may leave drafts out on
+# purpose; the need for a pending status is said only when drafts are allowed, since without
+# both "cannot be created" already says it.
+JOB_STATE_NEEDS = (
+    StateNeed(CREATE_STATES, "be created"),
+    StateNeed(
+        (JobLifeCycleState.DRAFT,),
+        "be kept as drafts",
+        required=False,
+        instead="are created pending",
+    ),
+    StateNeed((JobLifeCycleState.PENDING,), "be submitted"),
+    StateNeed((JobLifeCycleState.IN_PROGRESS,), "be started"),
+    StateNeed((JobLifeCycleState.COMPLETED,), "be completed"),
+    StateNeed((JobLifeCycleState.CANCELLED,), "be cancelled"),
+)
+
+
 @admin.register(JobType)
-class JobTypeAdmin(DetailSelectRelatedMixin, admin.ModelAdmin):
+class JobTypeAdmin(TypeReadinessAdminMixin, DetailSelectRelatedMixin, admin.ModelAdmin):
+    """A job type and what its jobs may use. Saving refuses a state whose allowed statuses
+    have no default, and an effective type jobs cannot be created with; any other state
+    with no allowed status is a warning after saving (and the list says what is missing)."""
+
     form = JobTypeForm
+    allowed_status_model = JobTypeStatus
+    state_needs = JOB_STATE_NEEDS
+    records_name = "jobs"
     fieldsets = (
         (None, {"fields": ("name", "alternative_code", "description", "life_cycle_state")}),
         (
@@ -300,6 +355,7 @@ class JobTypeAdmin(DetailSelectRelatedMixin, admin.ModelAdmin):
         "name",
         "alternative_code",
         "life_cycle_state",
+        "readiness",
         "fulfillment_scope",
         "fulfillment_method",
         "billing_directive",
