@@ -63,6 +63,31 @@ def period(record) -> str | None:
     return f"{value} {unit.lower()}" if value is not None and unit else None
 
 
+def work_record_fields() -> tuple[Tracked, ...]:
+    """What requests and jobs both track (crm.models.WorkRecord)."""
+    return (
+        Tracked("assigned_to", "Assignee", assignee, "nobody"),
+        field("owned_by_group", "Group"),
+        field("privacy_level", "Privacy level"),
+        field("description", "Description"),
+        field("start_date", "Start"),
+        field("expected_completion_date", "Expected completion"),
+        Tracked("estimated_completion_time", "Estimated completion time", period),
+    )
+
+
+def user_defined_fields() -> tuple[Tracked, ...]:
+    return tuple(
+        field(f"udf_{kind}_{n}", f"User-defined {kind} {n}")
+        for kind, count in (("string", 8), ("float", 4), ("date", 4))
+        for n in range(1, count + 1)
+    )
+
+
+# Joined when a work record is locked for a write, so its snapshot costs no query.
+WORK_RECORD_RELATIONS = ("assigned_to_user", "assigned_to_unit", "owned_by_group", "privacy_level")
+
+
 def snapshot(record, tracked: Iterable[Tracked]) -> dict[str, str]:
     return {item.name: item.shown(record) for item in tracked}
 

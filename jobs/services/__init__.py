@@ -1,9 +1,12 @@
 """Every write to a job (house rule: writes with rules are services).
 
-``writes`` holds the services themselves, ``checks`` the business rules they apply, ``sets``
-the five item collections, ``inputs`` the dataclasses they take. Callers import from here.
+``create``, ``update`` and ``actions`` hold the services themselves, ``checks`` the business
+rules they apply, ``sets`` the five item collections, ``common`` the lock, audit trail and
+event row they share, ``inputs`` the dataclasses they take. Callers import from here.
 """
 
+from jobs.services.actions import job_cancel, job_complete, job_start_progress
+from jobs.services.create import job_create
 from jobs.services.inputs import (
     ActivityItem,
     Assignment,
@@ -15,13 +18,7 @@ from jobs.services.inputs import (
     SetChange,
 )
 from jobs.services.sets import SETS
-from jobs.services.writes import (
-    job_cancel,
-    job_complete,
-    job_create,
-    job_start_progress,
-    job_update,
-)
+from jobs.services.update import job_update
 
 __all__ = [
     "SETS",

@@ -17,7 +17,6 @@ from crm.rules import check_assignment
 from customers.models import AccountsReceivable, Subscription
 from jobs.models import (
     BillingTermScheme,
-    FulfillmentScope,
     Job,
     JobBillingTerms,
     JobStatus,
@@ -25,10 +24,9 @@ from jobs.models import (
     JobTypeStatus,
     PricePlan,
 )
+from jobs.scopes import CREATABLE, scope_of
 from jobs.services.inputs import Assignment, BillingTermsInput
 
-# Scopes whose jobs this project creates (the others' specific data is not modelled).
-CREATABLE_SCOPES = frozenset({FulfillmentScope.DEACTIVATE_SUBSCRIPTION})
 # Plain columns create and update take as they are (absent: unchanged, None: cleared).
 PLAIN = frozenset(
     {
@@ -48,9 +46,10 @@ CREATE_ONLY = frozenset({"service_request"})
 
 
 def check_type(job_type: JobType) -> None:
-    if job_type.fulfillment_scope not in CREATABLE_SCOPES:
+    if not scope_of(job_type).creatable:
+        creatable = " or ".join(sorted(CREATABLE))
         raise ValidationFailed(
-            "The job type is not of fulfilment scope DEACTIVATE_SUBSCRIPTION.",
+            f"The job type is not of fulfilment scope {creatable}.",
             param="type_identifier",
             detail=f"{job_type.name} is of scope {job_type.fulfillment_scope}",
         )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from crm import audit
 from crm.exceptions import EntityNotFound, InvalidIdentifier, ValidationFailed
 from jobs import lifecycle
 from jobs.models import (
@@ -84,6 +85,28 @@ SETS: dict[str, SetSpec] = {
         ),
     )
 }
+
+
+def _rows_in_words(job: Job, spec: SetSpec) -> str | None:
+    rows = getattr(job, spec.related).select_related("product").order_by("product__code")
+    text = ", ".join(
+        f"{row.product.code} x{row.quantity}" if hasattr(row, "quantity") else row.product.code
+        for row in rows
+    )
+    return text or None
+
+
+def tracked_sets(set_changes) -> tuple[audit.Tracked, ...]:
+    """The sets an update changes, for the audit trail (read only when they change)."""
+    return tuple(
+        audit.Tracked(
+            name,
+            name.removesuffix("_set").replace("_", " ").capitalize(),
+            lambda job, spec=SETS[name]: _rows_in_words(job, spec),
+            "none",
+        )
+        for name in set_changes
+    )
 
 
 def _key(obj) -> tuple:

@@ -23,11 +23,6 @@ _STEP_FIELDS = [
         audit.field(step.column("accepted_date"), f"{step.label} accepted on"),
     )
 ]
-_UDF_FIELDS = [
-    audit.field(f"udf_{kind}_{n}", f"User-defined {kind} {n}")
-    for kind, count in (("string", 8), ("float", 4), ("date", 4))
-    for n in range(1, count + 1)
-]
 # What the timeline tells, field by field (crm.audit).
 TRACKED = (
     audit.field("status", "Status"),
@@ -35,21 +30,15 @@ TRACKED = (
     audit.field("urgency_level", "Urgency"),
     audit.field("impact_level", "Impact"),
     audit.field("priority", "Priority"),
-    audit.Tracked("assigned_to", "Assignee", audit.assignee, "nobody"),
-    audit.field("owned_by_group", "Group"),
-    audit.field("privacy_level", "Privacy level"),
-    audit.field("description", "Description"),
+    *audit.work_record_fields(),
     audit.field("notes", "Notes"),
     audit.field("caller_email", "Caller e-mail"),
     audit.field("caller_phone", "Caller phone"),
-    audit.field("start_date", "Start"),
-    audit.field("expected_completion_date", "Expected completion"),
-    audit.Tracked("estimated_completion_time", "Estimated completion time", audit.period),
     audit.field("referring_to_subscription", "About subscription"),
     audit.field("referring_to_job", "About job"),
     *_STEP_FIELDS,
     audit.field("cancellation_reason", "Cancellation reason"),
-    *_UDF_FIELDS,
+    *audit.user_defined_fields(),
 )
 
 
@@ -70,21 +59,15 @@ TRACKED_SETS = (
     ),
 )
 # Joined when the row is locked, so the snapshot before a write costs one query.
-AUDITED_RELATIONS = tuple(
-    name
-    for name in (
-        "status",
-        "category",
-        "assigned_to_user",
-        "assigned_to_unit",
-        "owned_by_group",
-        "privacy_level",
-        "referring_to_subscription",
-        "referring_to_job",
-        "cancellation_reason",
-        *(step.column(part) for step in STEPS for part in ("category", "accepted_by")),
-        *(step.by for step in STEPS),
-    )
+AUDITED_RELATIONS = (
+    *audit.WORK_RECORD_RELATIONS,
+    "status",
+    "category",
+    "referring_to_subscription",
+    "referring_to_job",
+    "cancellation_reason",
+    *(step.column(part) for step in STEPS for part in ("category", "accepted_by")),
+    *(step.by for step in STEPS),
 )
 
 

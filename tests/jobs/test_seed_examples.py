@@ -510,13 +510,13 @@ def test_update_example_writes_an_update_event(api, admin_user):
     (event,) = JobEvent.objects.filter(job__number="JOB000814")
     assert (event.action, event.from_state, event.to_state) == ("update", "PENDING", "PENDING")
     assert event.user == admin_user
-    assert event.changes == {
-        "parameters": [
-            "billing_terms",
-            "expected_completion_date",
-            "requested_expenses_set",
-            "requested_physical_goods_set",
-        ]
+    # What changed, field by field, in words (crm.audit); the mandatory expense stays.
+    changes = {row["name"]: (row["old"], row["new"]) for row in event.change_list}
+    assert changes == {
+        "expected_completion_date": ("2016-07-31 13:31", "2016-07-30 14:00"),
+        "estimated_completion_time": ("3 days", "2 days"),
+        "billing_terms": ("PJBTS / BPP0614", "L Jobs All Price Plans / Ad2"),
+        "requested_physical_goods_set": ("Antenna 1 x1", "Antenna 1 x1, Decoders 1 x1"),
     }
 
 
