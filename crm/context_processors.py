@@ -2,30 +2,10 @@
 
 from django.core.cache import cache
 
+from crm.registry import QUEUE_SECTIONS
+
 COUNT_CAP = 100  # counts stop at 99+: counting a whole queue of a million rows is not free
 COUNT_SECONDS = 15
-
-
-def _queue_groups():
-    from jobs import queues as job_queues
-    from servicerequests import queues as sr_queues
-
-    return [
-        ("Service requests", "sr-queue", sr_queues.QUEUES, _count_requests),
-        ("Jobs", "job-queue", job_queues.QUEUES, _count_jobs),
-    ]
-
-
-def _count_requests(user, queue) -> int:
-    from servicerequests.selectors import service_request_list
-
-    return service_request_list(user=user, filters=queue.filters(user))[:COUNT_CAP].count()
-
-
-def _count_jobs(user, queue) -> int:
-    from jobs.selectors import job_list
-
-    return job_list(user=user, filters=queue.filters(user))[:COUNT_CAP].count()
 
 
 def _counts(user) -> dict:
@@ -33,12 +13,10 @@ def _counts(user) -> dict:
     counts = cache.get(key)
     if counts is None:
         counts = {
-            f"{url}:{queue.slug}": counter(user, queue)
-            for _title, url, queues, counter in _queue_groups()
-            if user.has_perm(
-                "servicerequests.view_servicerequest" if url == "sr-queue" else "jobs.view_job"
-            )
-            for queue in queues.values()
+            f"{section.url_name}:{queue.slug}": section.count(user, queue, COUNT_CAP)
+            for section in QUEUE_SECTIONS
+            if user.has_perm(section.permission)
+            for queue in section.queues.values()
         }
         cache.set(key, counts, COUNT_SECONDS)
     return counts
@@ -55,13 +33,14 @@ def navigation(request) -> dict:
         return {}
     counts = _counts(user)
     sections = []
-    for title, url, queues, _counter in _queue_groups():
+    for section in QUEUE_SECTIONS:
+        url = section.url_name
         items = [
             {"slug": q.slug, "label": q.label, "url": url, "count": counts.get(f"{url}:{q.slug}")}
-            for q in queues.values()
+            for q in section.queues.values()
         ]
         if any(item["count"] is not None for item in items):
-            sections.append({"title": title, "items": items})
+            sections.append({"title": section.title, "items": items})
     return {
         "nav_sections": sections,
         "count_cap": COUNT_CAP,

@@ -22,10 +22,20 @@ from django.db.models.sql.where import AND
 from django.utils import timezone
 
 from crm.api.formats import format_datetime
+from crm.timeperiods import TimeUnit
 
 _PLANS: dict[tuple, Plan] = {}
 
 DATE_SCHEMA = {"type": "string", "example": "2016-07-27T14:00:00"}
+# A time period object (``time_period_value`` + ``time_period_uot``).
+TIME_PERIOD_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "time_period_value": {"type": "integer", "nullable": True},
+        "time_period_uot": {"type": "string", "enum": TimeUnit.values, "nullable": True},
+    },
+}
+
 
 
 @dataclass

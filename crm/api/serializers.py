@@ -5,6 +5,7 @@
 from crm.api.formats import stored_period, time_overdue, time_to_completion
 from crm.api.representation import (
     DATE_SCHEMA,
+    TIME_PERIOD_SCHEMA,
     Attr,
     Computed,
     Date,
@@ -14,7 +15,6 @@ from crm.api.representation import (
     Representation,
 )
 from crm.models import Group, PrivacyLevel, Unit, User
-from products.api.serializers import TIME_PERIOD_SCHEMA
 
 ID = {"type": "string", "example": "48305F8849E3C18B227C5BE3A27BA6DF"}
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from crm.api.formats import stored_period
 from crm.api.representation import (
+    TIME_PERIOD_SCHEMA,
     Attr,
     Choice,
     Computed,
@@ -31,7 +32,7 @@ from customers.api.serializers import (
 )
 from jobs import models
 from jobs.models import FulfillmentScope, JobLifeCycleState, JobType
-from products.api.serializers import TIME_PERIOD_SCHEMA, ProductRepr
+from products.api.serializers import ProductRepr
 from servicerequests.api.short import ServiceRequestShortRepr
 
 ID = {"type": "string", "example": "40F231681B984DA28EDBDA8B698E229E"}

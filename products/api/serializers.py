@@ -1,8 +1,14 @@
 """The product and product type objects of the Web API (reference section 4.4 to 4.6)."""
 
 from crm.api.formats import stored_period
-from crm.api.representation import Attr, Choice, Computed, Nested, Representation
-from crm.timeperiods import TimeUnit
+from crm.api.representation import (
+    TIME_PERIOD_SCHEMA,
+    Attr,
+    Choice,
+    Computed,
+    Nested,
+    Representation,
+)
 from products.models import (
     GlobalRate,
     MeterReadingType,
@@ -47,15 +53,6 @@ class MeterReadingTypeRepr(Representation):
         "description": Attr("description"),
         "unit_of_measurement": Nested("unit_of_measurement", UnitOfMeasurementRepr),
     }
-
-
-TIME_PERIOD_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "time_period_value": {"type": "integer", "nullable": True},
-        "time_period_uot": {"type": "string", "enum": TimeUnit.values, "nullable": True},
-    },
-}
 
 
 class GlobalRateRepr(Representation):

@@ -1,0 +1,47 @@
+"""What the apps tell the ground floor about themselves, so that ``crm`` serves them without
+importing them (architecture: nothing in crm imports an app but the URL table, the demo data
+and the benchmark seeding). Each app registers in its ``AppConfig.ready()``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class QueueSection:
+    """An app's staff queues as the navigation lists them. ``lister(user=, filters=)`` is
+    the app's list selector, which the queues' filters go through."""
+
+    title: str
+    url_name: str
+    queues: dict
+    permission: str
+    lister: Callable
+
+    def count(self, user, queue, cap: int) -> int:
+        """A queue's rows, counted up to ``cap`` (the navigation's "99+")."""
+        return self.lister(user=user, filters=queue.filters(user))[:cap].count()
+
+
+QUEUE_SECTIONS: list[QueueSection] = []
+# Every life cycle table (crm.lifecycle.LifeCycle), for the labels of event rows.
+LIFE_CYCLES: list = []
+
+
+def register_queues(section: QueueSection) -> None:
+    if all(existing.url_name != section.url_name for existing in QUEUE_SECTIONS):
+        QUEUE_SECTIONS.append(section)
+
+
+def register_life_cycle(life_cycle) -> None:
+    if life_cycle not in LIFE_CYCLES:
+        LIFE_CYCLES.append(life_cycle)
+
+
+def action_label(action: str) -> str | None:
+    """The label a registered life cycle gives ``action``, if any."""
+    for life_cycle in LIFE_CYCLES:
+        if action in life_cycle:
+            return life_cycle[action].label
+    return None
