@@ -24,6 +24,9 @@ from crm.exceptions import EntityNotFound, InvalidIdentifier
 KeySpec = str | Callable[[str], Q] | Ident
 
 _KINDS: dict[str, IdentifierKind] = {}
+# The keys of configuration identified by name or alternative code, or by name or code.
+NAMED = {"id": "id", "name": "name", "alternative_code": "alternative_code"}
+CODED = {"id": "id", "name": "name", "code": "code"}
 
 
 @dataclass
@@ -87,6 +90,11 @@ class IdentifierKind:
 def register(kind: IdentifierKind) -> IdentifierKind:
     _KINDS[kind.name] = kind
     return kind
+
+
+def register_config(name: str, label: str, model, keys: dict[str, KeySpec] = NAMED) -> None:
+    """A configuration kind: every row is visible to every caller."""
+    register(IdentifierKind(name, label, dict(keys), queryset=lambda ctx: model.objects.all()))
 
 
 def get_kind(name: str) -> IdentifierKind:

@@ -37,7 +37,6 @@ TIME_PERIOD_SCHEMA = {
 }
 
 
-
 @dataclass
 class RenderContext:
     """What rendering needs besides the row: one clock reading per response, and the

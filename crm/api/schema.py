@@ -168,7 +168,8 @@ class MethodSchema(AutoSchema):
         if view.requires_token:
             codes |= set(WITH_TOKEN)
         error_ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
-        for code in sorted(codes, key=lambda c: ERROR_HTTP[c]):
+        # By status, then by name: the schema is the same on every run (sets are not).
+        for code in sorted(codes, key=lambda c: (ERROR_HTTP[c], c)):
             status = str(ERROR_HTTP[code])
             entry = responses.setdefault(
                 status,

@@ -7,6 +7,7 @@ from crm.api.representation import (
     DATE_SCHEMA,
     TIME_PERIOD_SCHEMA,
     Attr,
+    Choice,
     Computed,
     Date,
     Field,
@@ -186,3 +187,63 @@ def udf_fields() -> dict[str, Field]:
     for n in range(1, 5):
         fields[f"udf_date_{n}"] = Attr(f"udf_date_{n}", schema=DATE_SCHEMA)
     return fields
+
+
+# -- configuration objects both apps have ------------------------------------------------------
+
+
+def _representation(name: str, model, fields: dict, description: str = "") -> type:
+    attrs = {"model": model, "fields": fields, "description": description}
+    return type(name, (Representation,), attrs)
+
+
+def status_repr(name: str, model, states, id_schema: dict) -> type[Representation]:
+    """A status: ``{id, name, alternative_code, description, life_cycle_state}``."""
+    return _representation(
+        name,
+        model,
+        {
+            "id": Attr("id", schema=id_schema, nullable=False),
+            "name": Attr("name"),
+            "alternative_code": Attr("alternative_code"),
+            "description": Attr("description"),
+            "life_cycle_state": Choice("life_cycle_state", states, nullable=False),
+        },
+    )
+
+
+def type_status_repr(name: str, model, status, id_schema: dict) -> type[Representation]:
+    """An allowed status of a type: ``{id, default, status}``."""
+    return _representation(
+        name,
+        model,
+        {
+            "id": Attr("id", schema=id_schema, nullable=False),
+            "default": Attr("is_default", schema={"type": "boolean"}, nullable=False),
+            "status": Nested("status", status, nullable=False),
+        },
+    )
+
+
+def _reason(attr: str):
+    return Computed(
+        lambda row, ctx: getattr(row.reason, attr),
+        columns=["reason", f"reason__{attr}"],
+        select=["reason"],
+        schema={"type": "string"},
+    )
+
+
+def type_reason_repr(name: str, model, id_schema: dict) -> type[Representation]:
+    """A cancellation reason of a type, flagged if it is the type's default."""
+    return _representation(
+        name,
+        model,
+        {
+            "id": Attr("reason_id", schema=id_schema, nullable=False),
+            "name": _reason("name"),
+            "alternative_code": _reason("alternative_code"),
+            "description": _reason("description"),
+            "default": Attr("is_default", schema={"type": "boolean"}, nullable=False),
+        },
+    )

@@ -204,6 +204,20 @@ class ApiMethod(APIView):
         return self.representation.render(obj, params.get("fields_set"), ctx.render)
 
 
+class ConfigListMethod(ApiMethod):
+    """Base of the configuration lists (``<resource>/configuration/<x>/list``): GET, paged,
+    newest first; ``queryset(params)`` says what."""
+
+    many = True
+    paged = True
+
+    def handle(self, ctx, params):
+        return self.render_list(ctx, self.queryset(params), params)
+
+    def queryset(self, params):
+        raise NotImplementedError
+
+
 class UnknownMethod(APIView):
     """Anything under the API root that is not a method: the envelope, with 404."""
 

@@ -1,7 +1,7 @@
 """``jobs/configuration/<x>/list``: job types, statuses and cancellation reasons."""
 
 from crm.api.params import Enum, Ident
-from crm.api.views import ApiMethod
+from crm.api.views import ConfigListMethod
 from jobs import selectors
 from jobs.api import identifiers  # noqa: F401 (registers the identifier kinds)
 from jobs.api import serializers as s
@@ -10,18 +10,10 @@ from jobs.models import FulfillmentScope, JobLifeCycleState
 TYPE_PARAM = "job_type_identifier"
 
 
-class ConfigList(ApiMethod):
-    """Base of the job configuration lists: GET, paged, newest first."""
+class ConfigList(ConfigListMethod):
+    """Base of the job configuration lists."""
 
     tag = "job configuration"
-    many = True
-    paged = True
-
-    def handle(self, ctx, params):
-        return self.render_list(ctx, self.queryset(params), params)
-
-    def queryset(self, params):
-        raise NotImplementedError
 
 
 class JobTypeList(ConfigList):

@@ -1,30 +1,23 @@
 """Identifier kinds of jobs, their configuration and the rows of their sets."""
 
-from crm.api.identifiers import IdentifierKind, register
+from crm.api.identifiers import CODED, NAMED, IdentifierKind, register, register_config
 from crm.api.params import Ident
 from jobs import models
 
-NAMED = {"id": "id", "name": "name", "alternative_code": "alternative_code"}
-
-
-def _config(name: str, label: str, model, keys: dict) -> None:
-    register(IdentifierKind(name, label, keys, queryset=lambda ctx: model.objects.all()))
-
-
-_config("job_type", "job type", models.JobType, NAMED)
-_config("job_status", "job status", models.JobStatus, NAMED)
-_config(
-    "job_category", "job category", models.JobCategory, {"id": "id", "name": "name", "code": "code"}
+register_config("job_type", "job type", models.JobType, NAMED)
+register_config("job_status", "job status", models.JobStatus, NAMED)
+register_config("job_category", "job category", models.JobCategory, CODED)
+register_config(
+    "job_cancellation_reason", "job cancellation reason", models.JobCancellationReason, NAMED
 )
-_config("job_cancellation_reason", "job cancellation reason", models.JobCancellationReason, NAMED)
-_config("activity_type", "activity type", models.ActivityType, NAMED)
-_config(
+register_config("activity_type", "activity type", models.ActivityType, NAMED)
+register_config(
     "billing_term_scheme",
     "billing term scheme",
     models.BillingTermScheme,
     {"id": "id", "code": "code"},
 )
-_config("price_plan", "price plan", models.PricePlan, {"id": "id", "code": "code"})
+register_config("price_plan", "price plan", models.PricePlan, {"id": "id", "code": "code"})
 
 register(
     IdentifierKind(

@@ -21,8 +21,11 @@ from crm.api.serializers import (
     assigned_to,
     estimated_completion_time,
     log_information,
+    status_repr,
     time_overdue_field,
     time_to_completion_field,
+    type_reason_repr,
+    type_status_repr,
     udf_fields,
 )
 from customers.api.serializers import (
@@ -32,7 +35,7 @@ from customers.api.serializers import (
 )
 from jobs import models
 from jobs.models import FulfillmentScope, JobLifeCycleState, JobType
-from products.api.serializers import ProductRepr
+from products.api.serializers import ProductRepr, product_row_repr
 from servicerequests.api.short import ServiceRequestShortRepr
 
 ID = {"type": "string", "example": "40F231681B984DA28EDBDA8B698E229E"}
@@ -64,48 +67,11 @@ class JobTypeCompleteRepr(Representation):
     }
 
 
-class JobStatusRepr(Representation):
-    model = models.JobStatus
-    fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "alternative_code": Attr("alternative_code"),
-        "description": Attr("description"),
-        "life_cycle_state": Choice("life_cycle_state", JobLifeCycleState.values, nullable=False),
-    }
-
-
-class JobTypeStatusRepr(Representation):
-    """An allowed status of a job type: ``{id, default, status}``."""
-
-    model = models.JobTypeStatus
-    fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "default": Attr("is_default", schema={"type": "boolean"}, nullable=False),
-        "status": Nested("status", JobStatusRepr, nullable=False),
-    }
-
-
-def _reason(attr: str, schema: dict | None = None):
-    return Computed(
-        lambda row, ctx: getattr(row.reason, attr),
-        columns=["reason", f"reason__{attr}"],
-        select=["reason"],
-        schema=schema or {"type": "string"},
-    )
-
-
-class JobTypeCancellationReasonRepr(Representation):
-    """A cancellation reason of a job type, flagged if it is the type's default."""
-
-    model = models.JobTypeCancellationReason
-    fields = {
-        "id": Attr("reason_id", schema=ID, nullable=False),
-        "name": _reason("name"),
-        "alternative_code": _reason("alternative_code"),
-        "description": _reason("description"),
-        "default": Attr("is_default", schema={"type": "boolean"}, nullable=False),
-    }
+JobStatusRepr = status_repr("JobStatusRepr", models.JobStatus, JobLifeCycleState.values, ID)
+JobTypeStatusRepr = type_status_repr("JobTypeStatusRepr", models.JobTypeStatus, JobStatusRepr, ID)
+JobTypeCancellationReasonRepr = type_reason_repr(
+    "JobTypeCancellationReasonRepr", models.JobTypeCancellationReason, ID
+)
 
 
 class JobTypeRepr(Representation):
@@ -225,22 +191,18 @@ class OptionalOne(Nested):
         return self.representation.render(value, None, ctx)
 
 
-class JobRequestedPhysicalGoodRepr(Representation):
-    model = models.JobRequestedPhysicalGood
-    fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "quantity": Attr("quantity", schema={"type": "integer"}, nullable=False),
-        "product": Nested("product", ProductRepr, nullable=False),
-        "notes": Attr("notes"),
-    }
-
-
-class JobRequestedExpenseRepr(Representation):
-    model = models.JobRequestedExpense
-    fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "product": Nested("product", ProductRepr, nullable=False),
-    }
+_QUANTITY = {"quantity": Attr("quantity", schema={"type": "integer"}, nullable=False)}
+_NOTES = {"notes": Attr("notes")}
+JobRequestedPhysicalGoodRepr = product_row_repr(
+    "JobRequestedPhysicalGoodRepr",
+    models.JobRequestedPhysicalGood,
+    ID,
+    before=_QUANTITY,
+    after=_NOTES,
+)
+JobRequestedExpenseRepr = product_row_repr(
+    "JobRequestedExpenseRepr", models.JobRequestedExpense, ID
+)
 
 
 class JobRequestedActivityServiceRepr(Representation):
@@ -252,22 +214,10 @@ class JobRequestedActivityServiceRepr(Representation):
     }
 
 
-class JobPhysicalGoodRepr(Representation):
-    model = models.JobPhysicalGood
-    fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "quantity": Attr("quantity", schema={"type": "integer"}, nullable=False),
-        "product": Nested("product", ProductRepr, nullable=False),
-        "notes": Attr("notes"),
-    }
-
-
-class JobExpenseRepr(Representation):
-    model = models.JobExpense
-    fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "product": Nested("product", ProductRepr, nullable=False),
-    }
+JobPhysicalGoodRepr = product_row_repr(
+    "JobPhysicalGoodRepr", models.JobPhysicalGood, ID, before=_QUANTITY, after=_NOTES
+)
+JobExpenseRepr = product_row_repr("JobExpenseRepr", models.JobExpense, ID)
 
 
 class JobActivityRepr(Representation):

@@ -101,3 +101,15 @@ class ProductRepr(Representation):
         "global_rate": Nested("global_rate", GlobalRateRepr),
         "product_type": Nested("product_type", ProductTypeRepr),
     }
+
+
+def product_row_repr(name: str, model, id_schema: dict, *, before=None, after=None) -> type:
+    """A row of a set that holds a product (a request's service, a job's expense):
+    ``{id, <before>, product, <after>}``."""
+    fields = {
+        "id": Attr("id", schema=id_schema, nullable=False),
+        **(before or {}),
+        "product": Nested("product", ProductRepr, nullable=False),
+        **(after or {}),
+    }
+    return type(name, (Representation,), {"model": model, "fields": fields})

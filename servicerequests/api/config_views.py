@@ -1,7 +1,7 @@
 """``service_requests/configuration/<x>/list``: the nine configuration lists."""
 
 from crm.api.params import Enum, Ident
-from crm.api.views import ApiMethod
+from crm.api.views import ConfigListMethod
 from servicerequests import models, selectors
 from servicerequests.api import identifiers  # noqa: F401 (registers the identifier kinds)
 from servicerequests.api import serializers as s
@@ -12,18 +12,10 @@ TYPE_PARAM = "service_request_type_identifier"
 STATE_ALIASES = {"TEMPORARY RESOLVED": "TEMPORARY_RESOLVED", "FINAL RESOLVED": "FINAL_RESOLVED"}
 
 
-class ConfigList(ApiMethod):
-    """Base of the configuration lists: GET, paged, newest first."""
+class ConfigList(ConfigListMethod):
+    """Base of the service request configuration lists."""
 
     tag = "service request configuration"
-    many = True
-    paged = True
-
-    def handle(self, ctx, params):
-        return self.render_list(ctx, self.queryset(params), params)
-
-    def queryset(self, params):
-        raise NotImplementedError
 
 
 class TypeList(ConfigList):

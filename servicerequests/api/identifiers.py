@@ -1,33 +1,27 @@
 """Identifier kinds of service requests and their configuration."""
 
-from crm.api.identifiers import IdentifierKind, register
+from crm.api.identifiers import CODED, NAMED, IdentifierKind, register, register_config
 from crm.api.params import Ident
 from servicerequests import models
 
-NAMED = {"id": "id", "name": "name", "alternative_code": "alternative_code"}
-CODED = {"id": "id", "name": "name", "code": "code"}
-
-
-def _config(name: str, label: str, model, keys: dict) -> None:
-    register(IdentifierKind(name, label, keys, queryset=lambda ctx: model.objects.all()))
-
-
-_config("service_request_type", "service request type", models.ServiceRequestType, NAMED)
-_config("service_request_status", "service request status", models.ServiceRequestStatus, NAMED)
-_config(
+register_config("service_request_type", "service request type", models.ServiceRequestType, NAMED)
+register_config(
+    "service_request_status", "service request status", models.ServiceRequestStatus, NAMED
+)
+register_config(
     "service_request_category", "service request category", models.ServiceRequestCategory, CODED
 )
-_config("response_category", "response category", models.ResponseCategory, CODED)
-_config(
+register_config("response_category", "response category", models.ResponseCategory, CODED)
+register_config(
     "temporary_resolution_category",
     "temporary resolution category",
     models.TemporaryResolutionCategory,
     CODED,
 )
-_config(
+register_config(
     "final_resolution_category", "final resolution category", models.FinalResolutionCategory, CODED
 )
-_config(
+register_config(
     "service_request_cancellation_reason",
     "cancellation reason",
     models.CancellationReason,

@@ -15,7 +15,7 @@ from crm.api.serializers import (
 )
 from customers.api.serializers import AccountsReceivableRepr, ContactRepr, SubscriptionRepr
 from jobs.api.short import JobShortRepr
-from products.api.serializers import ProductRepr
+from products.api.serializers import product_row_repr
 from servicerequests import models as m
 from servicerequests.api import serializers as config
 from servicerequests.api.short import ServiceRequestShortRepr
@@ -24,21 +24,15 @@ from servicerequests.steps import STEPS, StepKind
 ID = config.ID
 
 
-class ServiceRequestServiceRepr(Representation):
-    model = m.ServiceRequestService
-    fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "product": Nested("product", ProductRepr, nullable=False),
-    }
-
-
-class ServiceRequestPhysicalGoodRepr(Representation):
-    model = m.ServiceRequestPhysicalGood
-    fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "product": Nested("product", ProductRepr, nullable=False),
-        "serial_number": Attr("serial_number"),
-    }
+ServiceRequestServiceRepr = product_row_repr(
+    "ServiceRequestServiceRepr", m.ServiceRequestService, ID
+)
+ServiceRequestPhysicalGoodRepr = product_row_repr(
+    "ServiceRequestPhysicalGoodRepr",
+    m.ServiceRequestPhysicalGood,
+    ID,
+    after={"serial_number": Attr("serial_number")},
+)
 
 
 class ServiceRequestRelationRepr(Representation):

@@ -45,6 +45,7 @@ def identifier_filters(params: dict) -> dict:
 
 # -- responses and resolutions ------------------------------------------------------------------
 
+
 def step_param(name: str, *, required: bool = False) -> Obj:
     """A response or resolution object (servicerequests.steps)."""
     step = BY_NAME[name]

@@ -1,6 +1,7 @@
 """Web API objects of service request configuration (contract section 3)."""
 
-from crm.api.representation import Attr, Choice, Computed, Nested, Representation
+from crm.api.representation import Attr, Nested, Representation
+from crm.api.serializers import status_repr, type_reason_repr, type_status_repr
 from products.api.serializers import ProductRepr, ProductTypeRepr
 from servicerequests import models
 from servicerequests.models import LifeCycleState
@@ -18,26 +19,12 @@ class ServiceRequestTypeRepr(Representation):
     }
 
 
-class ServiceRequestStatusRepr(Representation):
-    model = models.ServiceRequestStatus
-    fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "alternative_code": Attr("alternative_code"),
-        "description": Attr("description"),
-        "life_cycle_state": Choice("life_cycle_state", LifeCycleState.values, nullable=False),
-    }
-
-
-class ServiceRequestTypeStatusRepr(Representation):
-    """An allowed status of a type: ``{id, default, status}``."""
-
-    model = models.ServiceRequestTypeStatus
-    fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "default": Attr("is_default", schema={"type": "boolean"}, nullable=False),
-        "status": Nested("status", ServiceRequestStatusRepr, nullable=False),
-    }
+ServiceRequestStatusRepr = status_repr(
+    "ServiceRequestStatusRepr", models.ServiceRequestStatus, LifeCycleState.values, ID
+)
+ServiceRequestTypeStatusRepr = type_status_repr(
+    "ServiceRequestTypeStatusRepr", models.ServiceRequestTypeStatus, ServiceRequestStatusRepr, ID
+)
 
 
 def category_repr(model_class, label: str) -> type[Representation]:
@@ -89,26 +76,9 @@ class CancellationReasonRepr(Representation):
     }
 
 
-def _reason(attr: str, schema: dict | None = None):
-    return Computed(
-        lambda row, ctx: getattr(row.reason, attr),
-        columns=["reason", f"reason__{attr}"],
-        select=["reason"],
-        schema=schema or {"type": "string"},
-    )
-
-
-class ServiceRequestTypeCancellationReasonRepr(Representation):
-    """A cancellation reason of a type, flagged if it is the type's default."""
-
-    model = models.ServiceRequestTypeCancellationReason
-    fields = {
-        "id": Attr("reason_id", schema=ID, nullable=False),
-        "name": _reason("name"),
-        "alternative_code": _reason("alternative_code"),
-        "description": _reason("description"),
-        "default": Attr("is_default", schema={"type": "boolean"}, nullable=False),
-    }
+ServiceRequestTypeCancellationReasonRepr = type_reason_repr(
+    "ServiceRequestTypeCancellationReasonRepr", models.ServiceRequestTypeCancellationReason, ID
+)
 
 
 def allowed_product_repr(model_class, label: str) -> type[Representation]:
