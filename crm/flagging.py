@@ -50,6 +50,20 @@ class Target:
     open_states: tuple[str, ...]
     label: str
 
+    @classmethod
+    def of(cls, model) -> Target:
+        """The target for a work record model (crm.models.WorkRecord): its type, its
+        event rows and their foreign key, its open states and its name."""
+        events = model._meta.get_field("events")
+        return cls(
+            model=model,
+            type_model=model._meta.get_field("type").related_model,
+            event_model=events.related_model,
+            fk=events.field.name,
+            open_states=model.OPEN_STATES,
+            label=str(model._meta.verbose_name),
+        )
+
 
 @dataclass
 class ScanResult:
@@ -199,3 +213,35 @@ def _notifications(target: Target, kind: str, rows: list[dict], now: datetime) -
         for row in rows
         for user_id in recipients[row["id"]]
     ]
+
+
+def scan_task(name: str, model):
+    """The periodic scan of ``model`` as a Celery task (scheduled by beat, see
+    CELERY_BEAT_SCHEDULE). Every batch commits on its own, so stopping at the time limit
+    keeps what was done; the next run goes on."""
+    from celery import shared_task
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.db import InterfaceError, OperationalError
+
+    target = Target.of(model)
+
+    @shared_task(
+        name=name,
+        acks_late=True,
+        autoretry_for=(OperationalError, InterfaceError),
+        retry_backoff=5,
+        retry_backoff_max=120,
+        retry_jitter=True,
+        max_retries=5,
+        soft_time_limit=50,
+        time_limit=60,
+    )
+    def scan_due() -> dict:
+        try:
+            result = scan(target)
+        except SoftTimeLimitExceeded:
+            return {"stopped": "time limit"}
+        return {"approaching": result.approaching, "overdue": result.overdue}
+
+    scan_due.__doc__ = f"Flag {target.label}s approaching or past their expected completion."
+    return target, scan_due

@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from crm.models import Configured
+from crm.models import Configured, Entity
 from crm.timeperiods import TimeUnit
 
 
@@ -215,3 +215,30 @@ class Product(Configured):
 
     def __str__(self):
         return self.code
+
+
+class ProductRow(Entity):
+    """Abstract base of a row of a set that holds a product: a request's services and
+    physical goods, a job's requested and provided goods and expenses. ``owner`` names the
+    foreign key to the record the row belongs to."""
+
+    owner = ""
+    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        text = f"{getattr(self, f'{self.owner}_id')} / {self.product_id}"
+        quantity = getattr(self, "quantity", None)
+        return text if quantity is None else f"{text} x{quantity}"
+
+
+class GoodsRow(ProductRow):
+    """Abstract base of a row of physical goods: a quantity, and notes."""
+
+    quantity = models.PositiveIntegerField(default=1)
+    notes = models.TextField(null=True, blank=True)
+
+    class Meta:
+        abstract = True

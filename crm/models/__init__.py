@@ -12,12 +12,14 @@ from crm.models.organisation import Community, Group, PrivacyLevel, Role, Unit, 
 from crm.models.records import (
     WorkRecord,
     WorkRecordQuerySet,
+    WorkType,
     abstract_model,
     event_base,
     optional_fk,
     type_reason_base,
     type_status_base,
     work_record_indexes,
+    work_type_constraints,
 )
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "User",
     "WorkRecord",
     "WorkRecordQuerySet",
+    "WorkType",
     "abstract_model",
     "event_base",
     "optional_fk",
@@ -46,4 +49,5 @@ __all__ = [
     "type_status_base",
     "visible_q",
     "work_record_indexes",
+    "work_type_constraints",
 ]

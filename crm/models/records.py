@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from crm.models.base import Configured, Entity, Logged
+from crm.models.base import Configured, Entity, Logged, NamedConfig
 from crm.timeperiods import TimeUnit
 
 
@@ -107,6 +107,47 @@ class WorkRecord(Entity, Logged):
         return self.life_cycle_state in self.OPEN_STATES
 
 
+class WorkType(NamedConfig):
+    """Abstract base of a service request type and a job type: how long their records take
+    by default and how long before their expected completion the scan warns."""
+
+    estimated_completion_value = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Default estimated completion time of its records (for requests, a "
+        "completion target for the priority comes first).",
+    )
+    estimated_completion_uot = models.CharField(
+        max_length=10, choices=TimeUnit.choices, null=True, blank=True
+    )
+    warning_period_value = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Flag open records this long before their expected completion.",
+    )
+    warning_period_uot = models.CharField(
+        max_length=10, choices=TimeUnit.choices, null=True, blank=True
+    )
+
+    class Meta(NamedConfig.Meta):
+        abstract = True
+
+
+def work_type_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """A period is a value with its unit or neither (``WorkType``)."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{name}_value": None, f"{name}_uot": None})
+            | Q(**{f"{name}_value__isnull": False, f"{name}_uot__isnull": False}),
+            name=f"{prefix}_{constraint}_complete",
+        )
+        for name, constraint in (
+            ("estimated_completion", "estimated_completion"),
+            ("warning_period", "warning_period"),
+        )
+    ]
+
+
 def work_record_indexes(prefix: str, open_states: tuple[str, ...]) -> list[models.Index]:
     """The indexes the queues and the background scan of both apps use."""
     return [
@@ -179,7 +220,11 @@ def type_status_base(*, type_model: str, status_model: str, states, prefix: str)
         "TypeStatusBase",
         (Configured,),
         fields,
-        {"verbose_name": "allowed status", "constraints": constraints},
+        {
+            "verbose_name": "allowed status",
+            "verbose_name_plural": "allowed statuses",
+            "constraints": constraints,
+        },
         save=save,
         __str__=lambda self: f"{self.type} / {self.status}",
     )

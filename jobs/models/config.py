@@ -4,8 +4,14 @@ term schemes and price plans, job types and what they allow."""
 from django.db import models
 from django.db.models import Q
 
-from crm.models import Configured, NamedConfig, type_reason_base, type_status_base
-from crm.timeperiods import TimeUnit
+from crm.models import (
+    Configured,
+    NamedConfig,
+    WorkType,
+    type_reason_base,
+    type_status_base,
+    work_type_constraints,
+)
 from jobs.models.choices import FulfillmentScope, JobLifeCycleState
 
 
@@ -106,7 +112,7 @@ class BillingTermScheme(Configured):
         return self.code
 
 
-class JobType(NamedConfig):
+class JobType(WorkType):
     """A kind of job: what it fulfils, how, whether it is billed, and what it may contain."""
 
     class LifeCycleState(models.TextChoices):
@@ -144,16 +150,6 @@ class JobType(NamedConfig):
         max_length=30, choices=ExpirationSettings.choices, default=ExpirationSettings.NONE
     )
     expiration_days = models.PositiveIntegerField(null=True, blank=True)
-    estimated_completion_value = models.PositiveIntegerField(null=True, blank=True)
-    estimated_completion_uot = models.CharField(
-        max_length=10, choices=TimeUnit.choices, null=True, blank=True
-    )
-    warning_period_value = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Flag open jobs this long before expected completion."
-    )
-    warning_period_uot = models.CharField(
-        max_length=10, choices=TimeUnit.choices, null=True, blank=True
-    )
     subscription_type = models.ForeignKey(
         "customers.SubscriptionType", on_delete=models.PROTECT, null=True, blank=True
     )
@@ -167,18 +163,7 @@ class JobType(NamedConfig):
 
     class Meta(NamedConfig.Meta):
         constraints = [
-            models.CheckConstraint(
-                condition=Q(estimated_completion_value=None, estimated_completion_uot=None)
-                | Q(
-                    estimated_completion_value__isnull=False, estimated_completion_uot__isnull=False
-                ),
-                name="job_type_estimated_completion_complete",
-            ),
-            models.CheckConstraint(
-                condition=Q(warning_period_value=None, warning_period_uot=None)
-                | Q(warning_period_value__isnull=False, warning_period_uot__isnull=False),
-                name="job_type_warning_period_complete",
-            ),
+            *work_type_constraints("job_type"),
             models.CheckConstraint(
                 condition=~Q(expiration_settings="X_DAYS_AFTER_JOB_CREATION")
                 | Q(expiration_days__isnull=False),

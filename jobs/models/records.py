@@ -11,6 +11,7 @@ from crm.models import (
     work_record_indexes,
 )
 from jobs.models.choices import OPEN_JOB_STATES, JobLifeCycleState
+from products.models import GoodsRow, ProductRow
 
 
 class JobQuerySet(WorkRecordQuerySet):
@@ -111,36 +112,28 @@ class JobBillingTerms(Entity):
         return f"{self.job_id}: {self.billing_term_scheme_id} / {self.price_plan_id}"
 
 
-class JobRequestedPhysicalGood(Entity):
+class JobRequestedPhysicalGood(GoodsRow):
     """A physical good requested by a job (``requested_physical_goods_set``)."""
 
+    owner = "job"
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="requested_physical_goods")
-    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField(default=1)
-    notes = models.TextField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["job", "product"], name="job_requested_good_uniq")
         ]
 
-    def __str__(self):
-        return f"{self.job_id} / {self.product_id} x{self.quantity}"
 
-
-class JobRequestedExpense(Entity):
+class JobRequestedExpense(ProductRow):
     """An expense requested by a job (``requested_expenses_set``)."""
 
+    owner = "job"
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="requested_expenses")
-    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["job", "product"], name="job_requested_expense_uniq")
         ]
-
-    def __str__(self):
-        return f"{self.job_id} / {self.product_id}"
 
 
 class JobRequestedActivityService(Entity):
@@ -158,26 +151,18 @@ class JobRequestedActivityService(Entity):
         return f"{self.job_id} / {self.activity_type_id} / {self.product_id}"
 
 
-class JobPhysicalGood(Entity):
+class JobPhysicalGood(GoodsRow):
     """A physical good provided by a job in progress (``physical_goods_set``)."""
 
+    owner = "job"
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="physical_goods")
-    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField(default=1)
-    notes = models.TextField(null=True, blank=True)
-
-    def __str__(self):
-        return f"{self.job_id} / {self.product_id} x{self.quantity}"
 
 
-class JobExpense(Entity):
+class JobExpense(ProductRow):
     """An expense applied by a job in progress (``expenses_set``)."""
 
+    owner = "job"
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="expenses")
-    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
-
-    def __str__(self):
-        return f"{self.job_id} / {self.product_id}"
 
 
 class JobActivity(Entity):

@@ -4,7 +4,14 @@ they allow, the priority matrix and completion targets."""
 from django.db import models
 from django.db.models import Q
 
-from crm.models import Configured, NamedConfig, type_reason_base, type_status_base
+from crm.models import (
+    Configured,
+    NamedConfig,
+    WorkType,
+    type_reason_base,
+    type_status_base,
+    work_type_constraints,
+)
 from crm.timeperiods import TimeUnit
 from servicerequests.models.choices import ImpactLevel, LifeCycleState, Priority, UrgencyLevel
 
@@ -72,25 +79,9 @@ class CancellationReason(NamedConfig):
     """Why a request was cancelled; types choose theirs and a default."""
 
 
-class ServiceRequestType(NamedConfig):
+class ServiceRequestType(WorkType):
     """A kind of service request and the rules its requests follow."""
 
-    estimated_completion_value = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        help_text="Default estimated completion time, used when no completion target matches.",
-    )
-    estimated_completion_uot = models.CharField(
-        max_length=10, choices=TimeUnit.choices, null=True, blank=True
-    )
-    warning_period_value = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        help_text="Flag open requests this long before their expected completion.",
-    )
-    warning_period_uot = models.CharField(
-        max_length=10, choices=TimeUnit.choices, null=True, blank=True
-    )
     email_customer_on_status_change = models.BooleanField(
         default=False, help_text="Requests of this type need the caller's email."
     )
@@ -108,20 +99,7 @@ class ServiceRequestType(NamedConfig):
     )
 
     class Meta(NamedConfig.Meta):
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(estimated_completion_value=None, estimated_completion_uot=None)
-                | Q(
-                    estimated_completion_value__isnull=False, estimated_completion_uot__isnull=False
-                ),
-                name="sr_type_estimated_completion_complete",
-            ),
-            models.CheckConstraint(
-                condition=Q(warning_period_value=None, warning_period_uot=None)
-                | Q(warning_period_value__isnull=False, warning_period_uot__isnull=False),
-                name="sr_type_warning_period_complete",
-            ),
-        ]
+        constraints = work_type_constraints("sr_type")
 
 
 class ServiceRequestTypeStatus(
@@ -212,6 +190,7 @@ class PriorityRule(Configured):
 
     class Meta:
         verbose_name = "priority matrix cell"
+        verbose_name_plural = "priority matrix"
         ordering = ["impact_level", "urgency_level"]
         constraints = [
             models.UniqueConstraint(

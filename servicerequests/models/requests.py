@@ -12,6 +12,7 @@ from crm.models import (
     optional_fk,
     work_record_indexes,
 )
+from products.models import ProductRow
 from servicerequests.models.choices import (
     OPEN_STATES,
     ImpactLevel,
@@ -113,34 +114,28 @@ class ServiceRequest(
         ]
 
 
-class ServiceRequestService(Entity):
+class ServiceRequestService(ProductRow):
     """A service a request was raised for (``services_set``)."""
 
+    owner = "service_request"
     service_request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="services"
     )
-    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["service_request", "product"], name="sr_service_uniq")
         ]
 
-    def __str__(self):
-        return f"{self.service_request_id} / {self.product_id}"
 
-
-class ServiceRequestPhysicalGood(Entity):
+class ServiceRequestPhysicalGood(ProductRow):
     """A physical good a request was raised for (``physical_goods_set``)."""
 
+    owner = "service_request"
     service_request = models.ForeignKey(
         ServiceRequest, on_delete=models.CASCADE, related_name="physical_goods"
     )
-    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
     serial_number = models.CharField(max_length=100, null=True, blank=True)
-
-    def __str__(self):
-        return f"{self.service_request_id} / {self.product_id}"
 
 
 class ServiceRequestRelation(Entity):

@@ -266,7 +266,7 @@ def test_bulk_assignment_refuses_what_the_user_could_not_see(client, demo):
         follow=True,
     )
     page = response.content.decode()
-    assert "1 request(s) updated." in page
+    assert "1 request updated." in page
     assert f"{restricted.number}: Agent" in page or f"{restricted.number}: " in page
     public.refresh_from_db()
     restricted.refresh_from_db()
