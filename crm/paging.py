@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import F, Q, QuerySet
@@ -22,6 +23,33 @@ class Sort:
     field: str
     label: str
     nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A staff queue: fixed filters (``filters(user)`` for the app's FilterSet) and a
+    default order."""
+
+    slug: str
+    label: str
+    filters: Callable = field(repr=False)
+    sort: str = "expected"
+    descending: bool = False
+
+
+def sorts(*extra: Sort) -> dict[str, Sort]:
+    """The sorts every work record queue offers (soonest due, newest, by number), then
+    ``extra``, by key."""
+    common = (
+        Sort("expected", "expected_completion_date", "Expected completion", nullable=True),
+        Sort("created", "created_date", "Created"),
+        Sort("number", "number", "Number"),
+    )
+    return {sort.key: sort for sort in (*common, *extra)}
+
+
+def queues(*items: Queue) -> dict[str, Queue]:
+    return {queue.slug: queue for queue in items}
 
 
 def encode_cursor(value, pk: str) -> str:

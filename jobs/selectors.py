@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, F, OuterRef, QuerySet
 
+from crm.selectors import rows_with_products, timeline
 from jobs import models
 
 NEWEST_FIRST = ("-created_date", "-id")
@@ -83,9 +84,6 @@ def job_detail(*, user, number: str):
     """One visible job with everything its page shows, or None."""
     from django.db.models import Prefetch
 
-    events = models.JobEvent.objects.select_related("user", "from_status", "to_status").order_by(
-        "created_at", "id"
-    )
     return (
         models.Job.objects.visible_to(user)
         .select_related(
@@ -103,14 +101,12 @@ def job_detail(*, user, number: str):
             "updated_by_user",
         )
         .prefetch_related(
-            Prefetch("events", queryset=events),
-            Prefetch(
-                "requested_physical_goods",
-                queryset=models.JobRequestedPhysicalGood.objects.select_related("product"),
-            ),
-            Prefetch(
-                "requested_expenses",
-                queryset=models.JobRequestedExpense.objects.select_related("product"),
+            timeline(models.JobEvent),
+            *rows_with_products(
+                ("requested_physical_goods", models.JobRequestedPhysicalGood),
+                ("requested_expenses", models.JobRequestedExpense),
+                ("physical_goods", models.JobPhysicalGood),
+                ("expenses", models.JobExpense),
             ),
             Prefetch(
                 "requested_activity_services",
@@ -118,10 +114,6 @@ def job_detail(*, user, number: str):
                     "product", "activity_type"
                 ),
             ),
-            Prefetch(
-                "physical_goods", queryset=models.JobPhysicalGood.objects.select_related("product")
-            ),
-            Prefetch("expenses", queryset=models.JobExpense.objects.select_related("product")),
             Prefetch(
                 "activities", queryset=models.JobActivity.objects.select_related("activity_type")
             ),

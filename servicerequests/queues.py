@@ -2,65 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.utils import timezone
 
-from crm.paging import Sort
+from crm.paging import Queue, Sort, queues, sorts
 
-SORTS = {
-    sort.key: sort
-    for sort in (
-        Sort("expected", "expected_completion_date", "Expected completion", nullable=True),
-        Sort("created", "created_date", "Created"),
-        Sort("number", "number", "Number"),
-        Sort("priority", "priority", "Priority", nullable=True),
-        Sort("completed", "completed_date", "Completed", nullable=True),
-    )
-}
+SORTS = sorts(
+    Sort("priority", "priority", "Priority", nullable=True),
+    Sort("completed", "completed_date", "Completed", nullable=True),
+)
 RECENT = timedelta(days=7)
-
-
-@dataclass(frozen=True)
-class Queue:
-    slug: str
-    label: str
-    filters: Callable = field(repr=False)
-    sort: str = "expected"
-    descending: bool = False
 
 
 def _my_groups(user) -> dict:
     return {"group_in": ",".join(user.crm_groups.values_list("id", flat=True)) or "-", "open": True}
 
 
-QUEUES = {
-    queue.slug: queue
-    for queue in (
-        Queue("mine", "My queue", lambda user: {"assignee": user.pk, "open": True}),
-        Queue("my-groups", "My groups", _my_groups),
-        Queue("unassigned", "Unassigned", lambda user: {"unassigned": True, "open": True}),
-        Queue("pending", "Pending", lambda user: {"state": ["PENDING"]}),
-        Queue(
-            "awaiting-acceptance",
-            "Awaiting customer acceptance",
-            lambda user: {"pending_acceptance": "any"},
-        ),
-        Queue(
-            "close-to-completion",
-            "Close to expected completion",
-            lambda user: {"approaching": True, "open": True, "overdue": False},
-        ),
-        Queue("overdue", "Overdue", lambda user: {"overdue": True}),
-        Queue(
-            "recently-completed",
-            "Recently completed",
-            lambda user: {"state": ["COMPLETED"], "completed_after": timezone.now() - RECENT},
-            sort="completed",
-            descending=True,
-        ),
-    )
-}
+QUEUES = queues(
+    Queue("mine", "My queue", lambda user: {"assignee": user.pk, "open": True}),
+    Queue("my-groups", "My groups", _my_groups),
+    Queue("unassigned", "Unassigned", lambda user: {"unassigned": True, "open": True}),
+    Queue("pending", "Pending", lambda user: {"state": ["PENDING"]}),
+    Queue(
+        "awaiting-acceptance",
+        "Awaiting customer acceptance",
+        lambda user: {"pending_acceptance": "any"},
+    ),
+    Queue(
+        "close-to-completion",
+        "Close to expected completion",
+        lambda user: {"approaching": True, "open": True, "overdue": False},
+    ),
+    Queue("overdue", "Overdue", lambda user: {"overdue": True}),
+    Queue(
+        "recently-completed",
+        "Recently completed",
+        lambda user: {"state": ["COMPLETED"], "completed_after": timezone.now() - RECENT},
+        sort="completed",
+        descending=True,
+    ),
+)
 DEFAULT_QUEUE = "mine"

@@ -75,11 +75,9 @@ def service_request_detail(*, user, number: str):
 
     from crm.access import access_for
     from crm.models import visible_q
+    from crm.selectors import rows_with_products, timeline
     from jobs.models import Job
 
-    events = models.ServiceRequestEvent.objects.select_related(
-        "user", "unit", "from_status", "to_status"
-    ).order_by("created_at", "id")
     return (
         models.ServiceRequest.objects.visible_to(user)
         .select_related(
@@ -104,13 +102,10 @@ def service_request_detail(*, user, number: str):
             "updated_by_user",
         )
         .prefetch_related(
-            Prefetch("events", queryset=events),
-            Prefetch(
-                "services", queryset=models.ServiceRequestService.objects.select_related("product")
-            ),
-            Prefetch(
-                "physical_goods",
-                queryset=models.ServiceRequestPhysicalGood.objects.select_related("product"),
+            timeline(models.ServiceRequestEvent),
+            *rows_with_products(
+                ("services", models.ServiceRequestService),
+                ("physical_goods", models.ServiceRequestPhysicalGood),
             ),
             # Related requests the user may not see are not on the page at all, as in the
             # Web API (contract section 6).
