@@ -7,12 +7,14 @@ table on every page) and search by exact numbers where a prefix scan would be sl
 
 from django.contrib import admin
 
-from crm.admin import DetailSelectRelatedMixin
+from crm.admin import DetailSelectRelatedMixin, NamedConfigAdmin
 from customers.models import AccountsReceivable, Contact, Country, Subscription, SubscriptionType
 
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
+    """Countries, found by name or by their two- or three-letter code."""
+
     list_display = ("name", "two_character_code", "three_character_code", "alternative_code")
     list_select_related = ()
     list_filter = (("alternative_code", admin.EmptyFieldListFilter),)
@@ -21,6 +23,8 @@ class CountryAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(DetailSelectRelatedMixin, admin.ModelAdmin):
+    """Contacts (people and companies), found by the start of a name or an exact number."""
+
     list_display = (
         "name",
         "type",
@@ -58,6 +62,8 @@ class ContactAdmin(DetailSelectRelatedMixin, admin.ModelAdmin):
 
 @admin.register(AccountsReceivable)
 class AccountsReceivableAdmin(DetailSelectRelatedMixin, admin.ModelAdmin):
+    """Accounts receivable, each owned by a contact."""
+
     list_display = ("number", "name", "life_cycle_state", "owner")
     list_select_related = ("owner",)
     list_filter = ("life_cycle_state",)
@@ -68,15 +74,14 @@ class AccountsReceivableAdmin(DetailSelectRelatedMixin, admin.ModelAdmin):
 
 
 @admin.register(SubscriptionType)
-class SubscriptionTypeAdmin(admin.ModelAdmin):
-    list_display = ("name", "alternative_code", "description")
-    list_select_related = ()
-    list_filter = (("alternative_code", admin.EmptyFieldListFilter),)
-    search_fields = ("name", "alternative_code")
+class SubscriptionTypeAdmin(NamedConfigAdmin):
+    """A kind of subscription."""
 
 
 @admin.register(Subscription)
 class SubscriptionAdmin(DetailSelectRelatedMixin, admin.ModelAdmin):
+    """Subscriptions of accounts, found by their number or their account's."""
+
     list_display = (
         "number",
         "accounts_receivable",

@@ -4,7 +4,7 @@ global rates they refer to."""
 from django import forms
 from django.contrib import admin
 
-from crm.admin import DetailSelectRelatedMixin
+from crm.admin import DetailSelectRelatedMixin, NamedConfigAdmin, ParentedConfigAdmin
 from products.models import (
     GlobalRate,
     MeterReadingType,
@@ -16,33 +16,30 @@ from products.models import (
 
 
 @admin.register(UnitOfMeasurement)
-class UnitOfMeasurementAdmin(admin.ModelAdmin):
-    list_display = ("name", "alternative_code", "description")
-    list_select_related = ()
-    list_filter = (("alternative_code", admin.EmptyFieldListFilter),)
-    search_fields = ("name", "alternative_code")
+class UnitOfMeasurementAdmin(NamedConfigAdmin):
+    """A unit that usage and meter readings are measured in."""
 
 
 @admin.register(UdrType)
-class UdrTypeAdmin(admin.ModelAdmin):
-    list_display = ("name", "alternative_code", "unit_of_measurement")
-    list_select_related = ("unit_of_measurement",)
-    list_filter = ("unit_of_measurement",)
-    search_fields = ("name", "alternative_code")
-    autocomplete_fields = ("unit_of_measurement",)
+class UdrTypeAdmin(ParentedConfigAdmin):
+    """A usage detail record type, in its unit of measurement."""
+
+    parent_field = "unit_of_measurement"
 
 
 @admin.register(MeterReadingType)
-class MeterReadingTypeAdmin(admin.ModelAdmin):
+class MeterReadingTypeAdmin(ParentedConfigAdmin):
+    """A type of meter reading, in its unit of measurement, also found by classification."""
+
+    parent_field = "unit_of_measurement"
     list_display = ("name", "alternative_code", "classification", "unit_of_measurement")
-    list_select_related = ("unit_of_measurement",)
-    list_filter = ("unit_of_measurement",)
     search_fields = ("name", "alternative_code", "classification")
-    autocomplete_fields = ("unit_of_measurement",)
 
 
 @admin.register(GlobalRate)
 class GlobalRateAdmin(admin.ModelAdmin):
+    """Products' base prices in the global price plan, newest first."""
+
     list_display = ("__str__", "product", "rate_model", "global_base_amount", "uot")
     ordering = ("-created_date",)
     # ``product`` is the reverse side of Product.global_rate: joined, not fetched per row.
@@ -85,6 +82,8 @@ class ProductTypeForm(forms.ModelForm):
 
 @admin.register(ProductType)
 class ProductTypeAdmin(DetailSelectRelatedMixin, admin.ModelAdmin):
+    """A product type: services or physical goods, and of which kind."""
+
     form = ProductTypeForm
     list_display = (
         "name",
@@ -112,6 +111,8 @@ class ProductTypeAdmin(DetailSelectRelatedMixin, admin.ModelAdmin):
 
 @admin.register(Product)
 class ProductAdmin(DetailSelectRelatedMixin, admin.ModelAdmin):
+    """A product, with its type's classification as a column."""
+
     list_display = (
         "code",
         "alternative_code",

@@ -25,25 +25,7 @@ from jobs import models as jm
 from products.models import GlobalRate, MeterReadingType, Product, ProductType, UdrType
 from servicerequests import models as sm
 
-# -- fixtures and helpers -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def demo_data(db) -> dict:
-    from crm.demo import load_demo
-
-    return load_demo()
-
-
-@pytest.fixture
-def superuser(demo_data) -> User:
-    return User.objects.get(username="MPAdministrator")
-
-
-@pytest.fixture
-def staff_client(client, superuser):
-    client.force_login(superuser)
-    return client
+# -- helpers (the fixtures are in conftest.py) ---------------------------------------------------
 
 
 def url(model, view: str, *args) -> str:

@@ -31,25 +31,7 @@ from tests.admin.test_admin import (
     url,
 )
 
-# -- fixtures and helpers -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def demo_data(db) -> dict:
-    from crm.demo import load_demo
-
-    return load_demo()
-
-
-@pytest.fixture
-def superuser(demo_data) -> User:
-    return User.objects.get(username="MPAdministrator")
-
-
-@pytest.fixture
-def staff_client(client, superuser):
-    client.force_login(superuser)
-    return client
+# -- helpers (the fixtures are in conftest.py) ---------------------------------------------------
 
 
 def shown_messages(response) -> list[tuple[int, str]]:

@@ -1,0 +1,25 @@
+"""Fixtures of the admin tests: the demo data and a client signed in as its administrator."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm.models import User
+
+
+@pytest.fixture
+def demo_data(db) -> dict:
+    from crm.demo import load_demo
+
+    return load_demo()
+
+
+@pytest.fixture
+def superuser(demo_data) -> User:
+    return User.objects.get(username="MPAdministrator")
+
+
+@pytest.fixture
+def staff_client(client, superuser):
+    client.force_login(superuser)
+    return client
