@@ -1,5 +1,7 @@
 """Sign-in and the landing page of the staff pages."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -56,6 +58,35 @@ def safe_next(request, default: str) -> str:
     ):
         return target
     return default
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What a page asks before an action it cannot undo: the question, which says what
+    will happen, and the label of the button that goes ahead."""
+
+    question: str
+    yes: str
+    no: str = "No, go back"
+
+
+def is_confirmed(request) -> bool:
+    """The person said yes: in the page's dialog (JavaScript adds the field) or on the
+    confirmation step the server answered without it."""
+    return request.POST.get("confirmed") == "1"
+
+
+def confirmation_step(request, confirmation: Confirmation, *, back: str) -> dict:
+    """Context of ``includes/confirm_step.html``: the question and a form that posts what
+    the person sent once more, now confirmed; ``back`` is where "No" leads."""
+    skip = {"csrfmiddlewaretoken", "confirmed"}
+    fields = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in skip
+        for value in values
+    ]
+    return {"ask": confirmation, "url": request.path, "fields": fields, "back": back}
 
 
 def home(request):
@@ -142,5 +173,7 @@ class KeysetQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             descending=descending,
             sorts=self.sorts.values(),
             now=timezone.now(),
+            # The filter panel opens when a filter is set (a sort alone keeps it closed).
+            filtering=any(query.get(name) for name in self.user_filters),
             **kwargs,
         )

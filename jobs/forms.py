@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from crm.exceptions import ValidationFailed
 from crm.models import User
 from customers.models import AccountsReceivable, Subscription
 from jobs import services
@@ -19,6 +20,7 @@ from jobs.models import (
     JobTypeStatus,
     PricePlan,
 )
+from jobs.services import checks
 from products.models import Product
 
 S = JobLifeCycleState
@@ -30,9 +32,20 @@ def statuses(job_type, state: str):
     return JobStatus.objects.filter(pk__in=rows.values("status"))
 
 
-def default_status(job_type, state: str):
-    row = JobTypeStatus.objects.filter(type=job_type, life_cycle_state=state, is_default=True)
-    return row.values_list("status", flat=True).first()
+def states_with_statuses(job_type) -> set[str]:
+    """The life-cycle states for which the type allows at least one status: an action
+    leading elsewhere could never succeed, so the page does not offer it."""
+    rows = JobTypeStatus.objects.filter(type=job_type)
+    return set(rows.values_list("life_cycle_state", flat=True).distinct())
+
+
+def default_status(job_type, states: list[str]):
+    """The status the service would choose when none is given (the same lookup, so the
+    form and the service never disagree), or None: the field then starts empty."""
+    try:
+        return checks.default_status(job_type, states, param="status_identifier").pk
+    except ValidationFailed:
+        return None
 
 
 class UserChoice(forms.ModelChoiceField):
@@ -68,7 +81,7 @@ class StatusForm(JobForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].queryset = statuses(self.job.type, self.target)
-        self.fields["status"].initial = default_status(self.job.type, self.target)
+        self.fields["status"].initial = default_status(self.job.type, [self.target])
 
     def service_kwargs(self) -> dict:
         return {"status": self.cleaned_data["status"]}
@@ -242,7 +255,8 @@ class CreateForm(forms.Form):
         job_type = self.fields["type"].queryset.first()
         if job_type is not None:
             self.fields["type"].initial = job_type.pk
-            self.fields["status"].initial = default_status(job_type, S.DRAFT)
+            # The service's own default for a create: DRAFT's, else PENDING's.
+            self.fields["status"].initial = default_status(job_type, [S.DRAFT, S.PENDING])
             scheme = job_type.billing_term_schemes.first()
             if scheme is not None:
                 self.fields["billing_term_scheme"].initial = scheme.pk
@@ -283,3 +297,15 @@ class CreateForm(forms.Form):
             "assigned_to": services.Assignment(user=self.user),
             "attributes": attributes,
         }
+
+
+class QueueFilterForm(forms.Form):
+    """The filters the job queue pages show; JobFilterSet applies them (and the others a
+    link may carry: account, assignee, group)."""
+
+    q = forms.CharField(
+        required=False, label="Number or account", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    type = forms.ModelChoiceField(
+        queryset=JobType.objects.only("id", "name"), required=False, empty_label="Any"
+    )

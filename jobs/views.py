@@ -3,20 +3,25 @@ write goes through jobs.services."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from crm.access import access_for, can_see
 from crm.actor import Actor
 from crm.exceptions import CrmError
-from crm.staff_views import KeysetQueueView
+from crm.staff_views import Confirmation, KeysetQueueView, confirmation_step, is_confirmed
 from jobs import lifecycle, selectors, services
-from jobs.forms import ACTION_FORMS, CreateForm
+from jobs.forms import ACTION_FORMS, CreateForm, QueueFilterForm, states_with_statuses
+from jobs.models import FulfillmentScope
 from jobs.queues import DEFAULT_QUEUE, QUEUES, SORTS
+from jobs.scopes import scope_of
 
 PAGE_SIZE = 25
 # Filters a person may set on a queue page (the queue's own filters always apply).
@@ -31,7 +36,16 @@ SERVICES = {
     "items": services.job_update,
     "edit": services.job_update,
 }
-DONE = {"submit": "submitted", "items": "requested items saved", "edit": "changes saved"}
+# The success message of each action: a sentence, with the number where it helps.
+DONE = {
+    "submit": "{number} submitted.",
+    "start_progress": "Work started on {number}.",
+    "complete": "{number} completed.",
+    "cancel": "{number} cancelled.",
+    "items": "Requested items saved.",
+    "edit": "Changes saved.",
+}
+DEACTIVATED = "{number} completed; subscription {subscription} is no longer effective."
 
 
 class StaffView(LoginRequiredMixin, PermissionRequiredMixin):
@@ -49,33 +63,73 @@ class QueueView(KeysetQueueView):
         return selectors.job_queue(user=user, filters=filters)
 
     def get_context_data(self, **kwargs):
-        from jobs.models import JobType
+        form = QueueFilterForm(self.request.GET)
+        return super().get_context_data(filter_fields=[form["q"], form["type"]], **kwargs)
 
-        return super().get_context_data(job_types=JobType.objects.only("id", "name"), **kwargs)
+
+def _deactivates(job) -> bool:
+    """Completing ``job`` deactivated its subscription (the scope's on_complete, in the
+    same transaction): the success message says so."""
+    scope = job.type.fulfillment_scope
+    return scope == FulfillmentScope.DEACTIVATE_SUBSCRIPTION and job.subscription_id is not None
 
 
-def _offered(job, action: str) -> bool:
-    if action in ("items",):
+def _offered(job, action: str, reachable) -> bool:
+    """Whether the page offers ``action`` now: the table allows it in the job's state and,
+    for a step, the type has a status in its target state (else it could never succeed).
+    ``reachable()`` gives the type's states with a status."""
+    if action == "items":
         return job.life_cycle_state in lifecycle.REQUESTED_EDITABLE
     if action == "edit":
         return job.is_open
-    return job.life_cycle_state in lifecycle.TRANSITIONS[action].sources
+    step = lifecycle.TRANSITIONS[action]
+    return job.life_cycle_state in step.sources and step.target in reachable()
+
+
+def _label(action: str) -> str:
+    if action in lifecycle.TRANSITIONS:
+        return lifecycle.TRANSITIONS[action].label
+    return "Requested items" if action == "items" else "Edit"
+
+
+def _confirmation(job, action: str) -> Confirmation | None:
+    """The question asked before an action the table marks ``asks_first``, or None."""
+    if action not in lifecycle.TRANSITIONS or not lifecycle.TRANSITIONS[action].asks_first:
+        return None
+    step = lifecycle.TRANSITIONS[action]
+    # What completing does is the scope's to say (jobs.scopes); else, that it is final.
+    does = scope_of(job.type).completion_text(job) if action == "complete" else ""
+    consequence = does or "It cannot be reopened."
+    return Confirmation(
+        f"{step.label} {job.number}? {consequence}", f"Yes, {step.label.lower()} {job.number}"
+    )
 
 
 def _actions(job, user, bound: dict | None = None) -> list[dict]:
     """The forms the page offers: what the transition table allows in the job's state."""
+    bound = bound or {}
+    # One query for the type's states with a status, and only if a step needs it.
+    reachable = cache(lambda: states_with_statuses(job.type))
     offered = []
     for action, form_class in ACTION_FORMS.items():
-        if not _offered(job, action):
+        if not _offered(job, action, reachable):
             continue
-        label = (
-            lifecycle.TRANSITIONS[action].label
-            if action in lifecycle.TRANSITIONS
-            else ("Requested items" if action == "items" else "Edit")
+        form = bound.get(action) or form_class(job=job, user=user, prefix=action)
+        offered.append(
+            {
+                "action": action,
+                "label": _label(action),
+                "form": form,
+                "confirm": _confirmation(job, action),
+            }
         )
-        form = (bound or {}).get(action) or form_class(job=job, user=user, prefix=action)
-        offered.append({"action": action, "label": label, "form": form})
     return offered
+
+
+def _done(job, action: str) -> str:
+    if action == "complete" and _deactivates(job):
+        return DEACTIVATED.format(number=job.number, subscription=job.subscription.number)
+    return DONE[action].format(number=job.number)
 
 
 class DetailView(StaffView, View):
@@ -90,7 +144,7 @@ class DetailView(StaffView, View):
             raise Http404("No such job")
         return job
 
-    def page(self, request, job, bound: dict | None = None, status: int = 200):
+    def page(self, request, job, bound=None, status: int = 200, confirming: dict | None = None):
         sr = job.service_request
         context = {
             "job": job,
@@ -98,15 +152,23 @@ class DetailView(StaffView, View):
             "now": timezone.now(),
             "can_write": request.user.has_perm(WRITE),
             "service_request": sr if sr and can_see(access_for(request.user), sr) else None,
+            "confirming": confirming,
         }
         return render(request, self.template_name, context, status=status)
 
 
 class ActionView(DetailView):
-    """POST one action form; on success back to the page, else the page with the errors."""
+    """POST one action form; on success back to the page, else the page with the errors.
+    An action that asks first answers, unconfirmed, with the page and the question."""
 
     permission_required = WRITE
-    http_method_names = ["post"]
+
+    def get(self, request, number: str, action: str):
+        """The address bar shows this URL after a refused form; reloading it (a GET) leads
+        to the job's page rather than to a 405."""
+        if action not in ACTION_FORMS:
+            raise Http404("No such action")
+        return redirect("job-detail", number=number)
 
     def post(self, request, number: str, action: str):
         if action not in ACTION_FORMS:
@@ -114,13 +176,17 @@ class ActionView(DetailView):
         job = self.load(number)
         form = ACTION_FORMS[action](request.POST, job=job, user=request.user, prefix=action)
         if form.is_valid():
+            ask = _confirmation(job, action)
+            if ask and not is_confirmed(request):
+                back = reverse("job-detail", args=[job.number])
+                step = confirmation_step(request, ask, back=back)
+                return self.page(request, job, {action: form}, confirming=step)
             try:
                 SERVICES[action](actor=Actor.of(request.user), job=job, **form.service_kwargs())
             except CrmError as error:
                 form.add_error(form.field_for(error.param), error.message)
             else:
-                label = DONE.get(action) or lifecycle.TRANSITIONS[action].label.lower() + " done"
-                messages.success(request, f"{job.number}: {label}.")
+                messages.success(request, _done(job, action))
                 return redirect("job-detail", number=job.number)
         return self.page(request, self.load(number), {action: form}, status=422)
 

@@ -7,10 +7,12 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from crm.exceptions import MissingParameter
 from crm.models import Group, User
 from customers.models import AccountsReceivable, Contact
 from products.models import Product, ProductType
 from servicerequests import models as m
+from servicerequests import rules
 from servicerequests.rules import related_contacts
 from servicerequests.services import Step
 
@@ -30,11 +32,20 @@ def statuses(sr_type, state: str):
     )
 
 
+def states_with_statuses(sr_type) -> set[str]:
+    """The life-cycle states for which the type allows at least one status: an action
+    leading elsewhere could never succeed, so the page does not offer it."""
+    rows = m.ServiceRequestTypeStatus.objects.filter(type=sr_type)
+    return set(rows.values_list("life_cycle_state", flat=True).distinct())
+
+
 def default_status(sr_type, state: str):
-    row = m.ServiceRequestTypeStatus.objects.filter(
-        type=sr_type, life_cycle_state=state, is_default=True
-    ).first()
-    return row.status_id if row else None
+    """The status the service would choose when none is given (the same lookup, so the
+    form and the service never disagree), or None: the field then starts empty."""
+    try:
+        return rules.default_status(sr_type, state, param="status_identifier").pk
+    except MissingParameter:
+        return None
 
 
 def acceptors(sr: m.ServiceRequest):
@@ -215,6 +226,13 @@ class EditForm(ActionForm):
     urgency_level = forms.ChoiceField(choices=m.UrgencyLevel.choices)
     impact_level = forms.ChoiceField(choices=m.ImpactLevel.choices)
     expected_completion_date = forms.DateTimeField(widget=DATETIME, required=False)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Reason for moving the date",
+        help_text="Needed only when you change the expected completion date; shown on the "
+        "timeline.",
+    )
     caller_email = forms.EmailField(required=False)
     caller_phone = forms.CharField(max_length=50, required=False)
     param_fields = {
@@ -222,16 +240,43 @@ class EditForm(ActionForm):
         "expected_completion_date": "expected_completion_date",
         "caller_email": "caller_email",
         "caller_phone": "caller_phone",
+        "note": "reason",
     }
+    # Fields that are the request's own columns, prefilled from it.
+    own_fields = (
+        "description",
+        "notes",
+        "category",
+        "urgency_level",
+        "impact_level",
+        "expected_completion_date",
+        "caller_email",
+        "caller_phone",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = self.sr.type.categories.all()
-        for name in self.fields:
+        for name in self.own_fields:
             value = getattr(self.sr, name if name != "category" else "category_id")
             self.fields[name].initial = (
                 timezone.localtime(value) if name.endswith("date") and value else value
             )
+
+    def clean(self):
+        data = super().clean()
+        if self.moves_date() and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why the expected completion date moves.")
+        return data
+
+    def moves_date(self) -> bool:
+        """Whether the date typed differs from the stored one, to the minute the field
+        shows: an unchanged field must not move the date by its seconds."""
+        if "expected_completion_date" not in self.cleaned_data:
+            return False  # the field has its own error
+        stored = self.sr.expected_completion_date
+        shown = timezone.localtime(stored).replace(second=0, microsecond=0) if stored else None
+        return self.cleaned_data["expected_completion_date"] != shown
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -244,13 +289,12 @@ class EditForm(ActionForm):
             urgency_level=data["urgency_level"],
             impact_level=data["impact_level"],
         )
-        timing = {}
-        stored = self.sr.expected_completion_date
-        shown = timezone.localtime(stored).replace(second=0, microsecond=0) if stored else None
-        # The field shows minutes: an unchanged field must not move the date by its seconds.
-        if data["expected_completion_date"] != shown:
-            timing["expected_completion_date"] = data["expected_completion_date"]
-        return {"changes": changes, "timing": timing}
+        kwargs = {"changes": changes, "timing": {}}
+        if self.moves_date():
+            # The reason goes on the event row of the move (the timeline shows it).
+            kwargs["timing"]["expected_completion_date"] = data["expected_completion_date"]
+            kwargs["note"] = data["reason"].strip()
+        return kwargs
 
 
 ACTION_FORMS = {
@@ -265,6 +309,81 @@ ACTION_FORMS = {
     "assign": AssignForm,
     "edit": EditForm,
 }
+
+
+BULK_LIMIT = 100  # requests one bulk action may touch: four pages of the queue
+
+
+class RequestNumbersField(forms.Field):
+    """The numbers of the requests ticked in the queue, each once, at most BULK_LIMIT."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": "Select at least one request.",
+        "too_many": "Select at most %(limit)s requests at a time.",
+    }
+
+    def to_python(self, value) -> list[str]:
+        values = [value] if isinstance(value, str) else list(value or ())
+        return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if len(value) > BULK_LIMIT:
+            raise forms.ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"limit": BULK_LIMIT}
+            )
+
+
+class BulkForm(forms.Form):
+    """The queue's bulk action. Nothing is chosen for the person: an action applied to the
+    wrong user or group because a list happened to start with it is worse than a question."""
+
+    operation = forms.ChoiceField(
+        label="Action",
+        choices=[
+            ("", "Choose an action…"),
+            ("assign_user", "Assign to user"),
+            ("assign_group", "Give to group"),
+            ("cancel", "Cancel (pending only)"),
+        ],
+        error_messages={
+            "required": "Choose an action.",
+            "invalid_choice": "Choose one of the actions in the list.",
+        },
+    )
+    user = UserChoice(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        empty_label="Choose a user…",
+        error_messages={"invalid_choice": "That user is unknown or not active."},
+    )
+    group = forms.ModelChoiceField(
+        queryset=Group.objects.all(),
+        required=False,
+        empty_label="Choose a group…",
+        error_messages={"invalid_choice": "That group is unknown."},
+    )
+    selected = RequestNumbersField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "bulk-%s")
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # The page lists names only (the columns display_name reads: one query for the
+            # list); a posted choice is fetched whole, for the services.
+            names = ("id", "username", "person_name", "first_name", "last_name")
+            self.fields["user"].queryset = self.fields["user"].queryset.only(*names)
+            self.fields["group"].queryset = self.fields["group"].queryset.only("id", "name")
+
+    def clean(self):
+        data = super().clean()
+        operation = data.get("operation")
+        if operation == "assign_user" and not data.get("user") and "user" not in self.errors:
+            self.add_error("user", "Choose the user to assign the requests to.")
+        if operation == "assign_group" and not data.get("group") and "group" not in self.errors:
+            self.add_error("group", "Choose the group to give the requests to.")
+        return data
 
 
 class CreateForm(forms.Form):

@@ -3,22 +3,32 @@ and bulk actions. Every write goes through servicerequests.services."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views import View
 
 from crm.access import access_for, can_see
 from crm.actor import Actor
 from crm.exceptions import CrmError
-from crm.staff_views import KeysetQueueView, safe_next
+from crm.staff_views import (
+    Confirmation,
+    KeysetQueueView,
+    confirmation_step,
+    is_confirmed,
+    safe_next,
+)
 from servicerequests import selectors, services
 from servicerequests.filtersets import ServiceRequestFilterSet
-from servicerequests.forms import ACTION_FORMS, CreateForm
+from servicerequests.forms import ACTION_FORMS, BulkForm, CreateForm, states_with_statuses
 from servicerequests.lifecycle import TRANSITIONS
+from servicerequests.models import LifeCycleState as S
 from servicerequests.queues import DEFAULT_QUEUE, QUEUES, SORTS
 
 PAGE_SIZE = 25
@@ -38,6 +48,32 @@ USER_FILTERS = (
 )
 
 
+# The success message of each action: a sentence, with the number where it helps.
+DONE = {
+    "respond": "Response recorded.",
+    "temporary_resolve": "Temporary resolution recorded.",
+    "final_resolve": "Final resolution recorded.",
+    "complete": "{number} completed.",
+    "cancel": "{number} cancelled.",
+    "response_accept": "Response accepted.",
+    "temporary_resolution_accept": "Temporary resolution accepted.",
+    "final_resolution_accept": "Final resolution accepted.",
+    "assign": "Assignment saved.",
+    "edit": "Changes saved.",
+    "take": "{number} is now assigned to you.",
+}
+# States a request never leaves: the question before moving there says so.
+FINAL_STATES = (S.CANCELLED, S.COMPLETED)
+# The bulk cancel's question, for one request or several: the page's dialog (JavaScript,
+# which counts the ticked boxes) and the server's confirmation step say the same.
+BULK_CANCEL = {
+    "one": Confirmation("Cancel 1 request? It cannot be reopened.", "Yes, cancel 1 request"),
+    "many": Confirmation(
+        "Cancel {count} requests? They cannot be reopened.", "Yes, cancel {count} requests"
+    ),
+}
+
+
 class StaffView(LoginRequiredMixin, PermissionRequiredMixin):
     permission_required = READ
 
@@ -54,39 +90,68 @@ class QueueView(KeysetQueueView):
         return selectors.service_request_queue(user=user, filters=filters)
 
     def get_context_data(self, **kwargs):
-        filterset = ServiceRequestFilterSet(self.request.GET)
-        return super().get_context_data(filterset=filterset, **self.bulk_choices(), **kwargs)
+        form = ServiceRequestFilterSet(self.request.GET).form
+        return super().get_context_data(
+            filter_fields=[form[name] for name in USER_FILTERS],
+            bulk_form=BulkForm(),
+            bulk_cancel=BULK_CANCEL,
+            **kwargs,
+        )
 
-    def bulk_choices(self) -> dict:
-        from crm.models import Group, User
 
-        return {
-            "bulk_users": User.objects.filter(is_active=True).only("id", "username", "person_name"),
-            "bulk_groups": Group.objects.only("id", "name"),
-        }
+def _label(action: str) -> str:
+    return TRANSITIONS[action].label if action in TRANSITIONS else action.title()
+
+
+def _offered(sr, action: str, reachable) -> bool:
+    """Whether the page offers ``action`` now: the table allows it in the request's state
+    and, for a step to another state, the type has a status there (else it could never
+    succeed). ``reachable()`` gives the type's states with a status."""
+    if action not in TRANSITIONS:
+        return sr.is_open
+    step = TRANSITIONS[action]
+    if sr.life_cycle_state not in step.sources:
+        return False
+    return step.target is None or step.target in reachable()
+
+
+def _confirmation(sr, action: str) -> Confirmation | None:
+    """The question asked before an action the table marks ``asks_first``, or None."""
+    if action not in TRANSITIONS or not TRANSITIONS[action].asks_first:
+        return None
+    step = TRANSITIONS[action]
+    question = f"{step.label} {sr.number}?"
+    if step.target in FINAL_STATES:
+        question += " It cannot be reopened."
+    return Confirmation(question, f"Yes, {step.label.lower()} {sr.number}")
+
+
+def _item(sr, action: str, form, blocked: str | None = None) -> dict:
+    return {
+        "action": action,
+        "label": _label(action),
+        "form": form,
+        "blocked": blocked,
+        "confirm": _confirmation(sr, action),
+    }
 
 
 def _actions(sr, user, bound: dict | None = None) -> list[dict]:
     """The forms the page offers: the table's actions that would succeed now, and edits."""
+    bound = bound or {}
+    # One query for the type's states with a status, and only if a step needs it.
+    reachable = cache(lambda: states_with_statuses(sr.type))
     offered = []
     for action, form_class in ACTION_FORMS.items():
-        if action in TRANSITIONS:
-            if sr.life_cycle_state not in TRANSITIONS[action].sources:
-                continue
-            label, blocker = TRANSITIONS[action].label, services.action_blocker(sr, action)
-        else:
-            if not sr.is_open:
-                continue
-            label, blocker = action.title(), None
-        form = (bound or {}).get(action) or form_class(sr=sr, user=user, prefix=action)
-        offered.append({"action": action, "label": label, "form": form, "blocked": blocker})
+        if not _offered(sr, action, reachable):
+            continue
+        blocker = services.action_blocker(sr, action) if action in TRANSITIONS else None
+        form = bound.get(action) or form_class(sr=sr, user=user, prefix=action)
+        offered.append(_item(sr, action, form, blocker))
     # A refused form stays on the page with its error, even when the request moved on
     # meanwhile (another tab cancelled it): the person sees why nothing happened.
     shown = {item["action"] for item in offered}
-    for action, form in (bound or {}).items():
-        if action not in shown:
-            label = TRANSITIONS[action].label if action in TRANSITIONS else action.title()
-            offered.append({"action": action, "label": label, "form": form, "blocked": None})
+    offered += [_item(sr, a, form) for a, form in bound.items() if a not in shown]
     return offered
 
 
@@ -102,7 +167,7 @@ class DetailView(StaffView, View):
             raise Http404("No such service request")
         return sr
 
-    def page(self, request, sr, bound: dict | None = None, status: int = 200):
+    def page(self, request, sr, bound=None, status: int = 200, confirming: dict | None = None):
         job = sr.referring_to_job
         context = {
             "sr": sr,
@@ -110,15 +175,23 @@ class DetailView(StaffView, View):
             "actions": _actions(sr, request.user, bound),
             "now": timezone.now(),
             "can_write": request.user.has_perm(WRITE),
+            "confirming": confirming,
         }
         return render(request, self.template_name, context, status=status)
 
 
 class ActionView(DetailView):
-    """POST one action form; on success back to the page, else the page with the errors."""
+    """POST one action form; on success back to the page, else the page with the errors.
+    An action that asks first answers, unconfirmed, with the page and the question."""
 
     permission_required = WRITE
-    http_method_names = ["post"]
+
+    def get(self, request, number: str, action: str):
+        """The address bar shows this URL after a refused form; reloading it (a GET) leads
+        to the request's page rather than to a 405."""
+        if action not in ACTION_FORMS:
+            raise Http404("No such action")
+        return redirect("sr-detail", number=number)
 
     def post(self, request, number: str, action: str):
         if action not in ACTION_FORMS:
@@ -126,12 +199,17 @@ class ActionView(DetailView):
         sr = self.load(number)
         form = ACTION_FORMS[action](request.POST, sr=sr, user=request.user, prefix=action)
         if form.is_valid():
+            ask = _confirmation(sr, action)
+            if ask and not is_confirmed(request):
+                back = reverse("sr-detail", args=[sr.number])
+                step = confirmation_step(request, ask, back=back)
+                return self.page(request, sr, {action: form}, confirming=step)
             try:
                 self.perform(sr, action, form)
             except CrmError as error:
                 form.add_error(form.field_for(error.param), error.message)
             else:
-                messages.success(request, f"{sr.number}: {_done(action)}.")
+                messages.success(request, DONE[action].format(number=sr.number))
                 return redirect("sr-detail", number=sr.number)
         return self.page(request, self.load(number), {action: form}, status=422)
 
@@ -148,13 +226,11 @@ class ActionView(DetailView):
             services.service_request_step(service_request=sr, actor=actor, action=action, **kwargs)
 
 
-def _done(action: str) -> str:
-    labels = {"assign": "assignment saved", "edit": "changes saved", "take": "assigned to you"}
-    return labels.get(action) or (TRANSITIONS[action].label.lower() + " done")
-
-
 class TakeView(ActionView):
     """Assign the request to oneself in one click."""
+
+    def get(self, request, number: str):
+        return redirect("sr-detail", number=number)
 
     def post(self, request, number: str):
         sr = self.load(number)
@@ -165,7 +241,7 @@ class TakeView(ActionView):
         except CrmError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"{sr.number}: {_done('take')}.")
+            messages.success(request, DONE["take"].format(number=sr.number))
         return redirect("sr-detail", number=sr.number)
 
 
@@ -221,43 +297,72 @@ class CreateView(StaffView, View):
 
 
 class BulkView(StaffView, View):
-    """Assign selected requests to a user or a group, or cancel the pending ones. Each
-    request is its own transaction: one refusal does not undo the others."""
+    """Assign selected requests to a user or a group, or cancel the pending ones (after a
+    question). Each request is its own transaction: one refusal does not undo the others."""
 
     permission_required = WRITE
+    template_name = "servicerequests/bulk_confirm.html"
+
+    def get(self, request):
+        return redirect("sr-queue-default")
 
     def post(self, request):
-        numbers = request.POST.getlist("selected")[:100]
-        rows = selectors.service_request_list(user=request.user, filters={}).filter(
-            number__in=numbers
+        if request.POST.get("implicit"):
+            # Enter in a checkbox (the hidden default button): only Apply applies. 204 keeps
+            # the page, and the boxes ticked on it, as they are.
+            return HttpResponse(status=204)
+        back = safe_next(request, reverse("sr-queue-default"))
+        form = BulkForm(request.POST)
+        if not form.is_valid():  # an unknown action, user or group: nothing is done
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back)
+        data = form.cleaned_data
+        visible = selectors.service_request_list(user=request.user, filters={})
+        # In the order ticked (the queue's), for the question and the messages.
+        rows = sorted(
+            visible.filter(number__in=data["selected"]),
+            key=lambda sr: data["selected"].index(sr.number),
         )
+        if not rows:
+            messages.error(request, "None of the selected requests could be found.")
+            return redirect(back)
+        if data["operation"] == "cancel" and not is_confirmed(request):
+            step = confirmation_step(request, _bulk_cancel(len(rows)), back=back)
+            return render(request, self.template_name, {"rows": rows, "confirming": step})
+        self.apply_all(rows, data)
+        return redirect(back)
+
+    def apply_all(self, rows, data: dict) -> None:
         done, refused = 0, []
         for sr in rows:
             try:
-                self.apply(sr, request.POST)
+                self.apply(sr, data)
                 done += 1
             except CrmError as error:
                 refused.append(f"{sr.number}: {error.message}")
         if done:
-            messages.success(request, f"{done} request(s) updated.")
+            text = ngettext("%(count)d request updated.", "%(count)d requests updated.", done)
+            messages.success(self.request, text % {"count": done})
         for line in refused:
-            messages.error(request, line)
-        return redirect(safe_next(request, reverse("sr-queue-default")))
+            messages.error(self.request, line)
 
-    def apply(self, sr, data) -> None:
-        from crm.models import Group, User
-
+    def apply(self, sr, data: dict) -> None:
         actor = Actor.of(self.request.user)
-        operation = data.get("operation")
+        operation = data["operation"]
         if operation == "cancel":
             services.service_request_step(service_request=sr, actor=actor, action="cancel")
         elif operation == "assign_user":
-            user = User.objects.filter(pk=data.get("user"), is_active=True).first()
             services.service_request_update(
-                service_request=sr, actor=actor, assignment=(user, None)
+                service_request=sr, actor=actor, assignment=(data["user"], None)
             )
         elif operation == "assign_group":
-            group = Group.objects.filter(pk=data.get("group")).first()
             services.service_request_update(
-                service_request=sr, actor=actor, changes={"owned_by_group": group}
+                service_request=sr, actor=actor, changes={"owned_by_group": data["group"]}
             )
+
+
+def _bulk_cancel(count: int) -> Confirmation:
+    ask = BULK_CANCEL["one" if count == 1 else "many"]
+    return Confirmation(ask.question.format(count=count), ask.yes.format(count=count))

@@ -29,9 +29,15 @@ def rows(page) -> list[str]:
     return page.locator("#queue tbody a[href^='/jobs/JOB']").all_inner_texts()
 
 
-def step(page, action: str, button: str) -> None:
-    """One click: the form comes with the type's default status for the next state."""
-    page.locator(f"#action-{action}").get_by_role("button", name=button, exact=True).click()
+def step(page, action: str, button: str, *, confirm: str | None = None) -> None:
+    """One click: the form comes with the type's default status for the next state. An
+    action that asks first shows ``confirm`` in the page's dialog, which is accepted."""
+    with page.expect_navigation():
+        page.locator(f"#action-{action}").get_by_role("button", name=button, exact=True).click()
+        if confirm:
+            dialog = page.get_by_role("dialog")
+            assert dialog.locator("p").inner_text() == confirm
+            dialog.get_by_role("button", name=re.compile("^Yes, ")).click()
     page.wait_for_load_state()
 
 
@@ -77,9 +83,16 @@ def test_walk_a_job_from_draft_to_completed(site, page, screenshots):
     step(page, "start_progress", "Start progress")
     assert page.locator("h1 .state").inner_text() == "In progress"
     assert actions(page) == ["Complete", "Cancel", "Edit"]
-    step(page, "complete", "Complete")
+    step(
+        page,
+        "complete",
+        "Complete",
+        confirm=f"Complete {number}? This deactivates subscription S60993.",
+    )
 
-    assert page.get_by_role("status").inner_text() == f"{number}: complete done."
+    assert page.get_by_role("status").inner_text() == (
+        f"{number} completed; subscription S60993 is no longer effective."
+    )
     assert page.locator("h1 .state").inner_text() == "Completed"
     assert timeline(page) == ["Created", "Submitted", "Started", "Complete"]
     assert page.locator("dd", has_text="S60993 (Not Effective)").is_visible()

@@ -66,12 +66,29 @@ def card(page, action: str):
 
 
 def act(page, action: str, button: str, **selects) -> None:
-    """Submit one action card, choosing ``selects`` (label -> option) first."""
+    """Submit one action card, choosing ``selects`` (label -> option) first; an action that
+    asks first is confirmed in the page's dialog."""
     section = card(page, action)
     for label, option in selects.items():
         section.get_by_label(labelled(label.replace("_", " "))).select_option(label=option)
-    section.get_by_role("button", name=button, exact=True).click()
+    asks = section.locator("form[data-confirm]").count() > 0
+    with page.expect_navigation():
+        section.get_by_role("button", name=button, exact=True).click()
+        if asks:
+            page.get_by_role("dialog").get_by_role("button", name=re.compile("^Yes, ")).click()
     page.wait_for_load_state()
+
+
+# What each step says once done (issue 11, item 5).
+DONE = {
+    "respond": "Response recorded.",
+    "response_accept": "Response accepted.",
+    "temporary_resolve": "Temporary resolution recorded.",
+    "temporary_resolution_accept": "Temporary resolution accepted.",
+    "final_resolve": "Final resolution recorded.",
+    "final_resolution_accept": "Final resolution accepted.",
+    "complete": "{number} completed.",
+}
 
 
 WALK = [  # action, category, state after it, (the action it blocks, why) until accepted
@@ -155,7 +172,7 @@ def test_walk_a_request_from_pending_to_completed(site, page, screenshots):
         label = TRANSITIONS[action].label
         act(page, action, label, **({"Category": category} if category else {}))
         steps.append(label)
-        assert page.get_by_role("status").inner_text() == f"{target.number}: {label.lower()} done."
+        assert page.get_by_role("status").inner_text() == DONE[action].format(number=target.number)
         assert timeline(page) == steps
         assert page.locator("h1 .state").inner_text() == S(state).label
         assert state_of(target) == state
@@ -221,8 +238,12 @@ def test_two_tabs_the_stale_one_is_refused_and_says_why(site, new_context):
     assert response.value.status == 422
     assert state_of(sr) == S.CANCELLED
     assert timeline(second) == ["Created", "Cancel"]  # nothing changed
-    refusal = second.get_by_text(f"Respond is not allowed for {sr.number} in state CANCELLED.")
-    assert refusal.count() == 1
+    refusal = f"Respond is not allowed for {sr.number} in state CANCELLED."
+    assert card(second, "respond").get_by_text(refusal).count() == 1
+    # ... and at the top of the page, where the reloaded page starts, linked to the form.
+    summary = second.locator(".error-summary")
+    assert summary.get_by_role("heading").inner_text() == "Respond: nothing changed"
+    assert summary.get_by_role("link", name=refusal).get_attribute("href") == "#action-respond"
 
 
 def test_queue_refreshes_itself_with_its_filters(site, page):
@@ -264,7 +285,7 @@ def test_bulk_assign_and_cancel_from_a_queue(site, page):
     page.get_by_role("button", name="Apply to selected").click()
     page.wait_for_load_state()
     assert page.url == site + "/requests/queue/pending/?sort=number"
-    assert page.get_by_role("status").inner_text() == "2 request(s) updated."
+    assert page.get_by_role("status").inner_text() == "2 requests updated."
     assignees = page.locator("#queue tbody td:last-child").all_inner_texts()
     assert [a.split(" (")[0] for a in assignees] == ["Andreas Agent"] * 2 + ["Marios Lannister"]
 
@@ -274,10 +295,14 @@ def test_bulk_assign_and_cancel_from_a_queue(site, page):
     page.get_by_label(f"Select {responded.number}").check()
     page.get_by_label("Action").select_option(label="Cancel (pending only)")
     page.get_by_role("button", name="Apply to selected").click()
+    dialog = page.get_by_role("dialog")
+    assert dialog.get_by_text("Cancel 2 requests? They cannot be reopened.").is_visible()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Yes, cancel 2 requests").click()
     page.wait_for_load_state()
     messages = page.locator(".message").all_inner_texts()
     assert messages == [
-        "1 request(s) updated.",
+        "1 request updated.",
         f"{responded.number}: Cancel is not allowed for {responded.number} in state RESPONDED.",
     ]
     assert [state_of(sr) for sr in (pending[2], responded)] == [S.CANCELLED, S.RESPONDED]
