@@ -10,6 +10,7 @@ from crm.actor import Actor
 from crm.api.common import ownership_params, udf_params
 from crm.api.params import (
     DateTime,
+    Email,
     Ident,
     IdentRef,
     Int,
@@ -84,6 +85,9 @@ def billing_terms_param(*, create: bool) -> Obj:
             "price_plan_identifier": Ident("price_plan", required=create),
             "agreement_date": DateTime(required=create),
         },
+        # Seed 004: null sets a field to null; a job's terms cannot be removed, so null is
+        # refused rather than ignored.
+        refuse_null=not create,
         description="Mandatory for billable jobs, refused for the others."
         if create
         else "Absent members keep their values; only while the job is DRAFT or PENDING.",
@@ -91,22 +95,36 @@ def billing_terms_param(*, create: bool) -> Obj:
 
 
 def detail_params(*, update: bool) -> dict:
-    """What create and update share; on update ``null`` clears what may be cleared."""
+    """What create and update share. On update ``null`` clears what may be cleared (seed
+    004: "Fields which are specified as null will be set as null") and is refused for what a
+    job must have (a status, a start date), never ignored."""
     return {
-        "status_identifier": Ident("job_status"),
+        "status_identifier": Ident("job_status", refuse_null=update),
         "category_identifier": Ident("job_category", nullable=update),
-        "contact_email": Str(max_length=254, nullable=update),
+        "contact_email": Email(nullable=update),
         "contact_phone": Str(max_length=50, nullable=update),
         "description": Text(nullable=update),
         "notes": Text(
             nullable=update, description="Stored as 'Person Name<TAB>D/M/YYYY HH:MM:SS<TAB>text'."
         ),
-        "start_date": DateTime(),
+        "start_date": DateTime(refuse_null=update),
         **ownership_params(),
         **udf_params(),
-        "expected_completion_date": DateTime(),
-        "estimated_completion_time": Period(),
+        "expected_completion_date": DateTime(
+            nullable=update, description="On update, null clears it and the estimate."
+        ),
+        "estimated_completion_time": Period(
+            nullable=update, description="On update, null clears it and the expected date."
+        ),
     }
+
+
+def clears_completion(params: dict) -> bool:
+    """Whether an update gives null for the expected completion date or the estimate."""
+    return any(
+        name in params and params[name] is None
+        for name in ("expected_completion_date", "estimated_completion_time")
+    )
 
 
 # API parameter -> job column, for what the services take as plain attributes.

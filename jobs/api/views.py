@@ -20,6 +20,7 @@ from jobs.api.params import (
     attributes,
     billing_terms,
     billing_terms_param,
+    clears_completion,
     create_sets,
     detail_params,
     set_changes,
@@ -162,7 +163,8 @@ class DeactivateSubscriptionUpdate(ApiMethod):
         JOB: Ident("job", required=True, resolve=False),
         **detail_params(update=True),
         "billing_terms": billing_terms_param(create=False),
-        "assigned_to": assigned_to_param(),
+        # A job is always assigned (create requires it): null is refused, never ignored.
+        "assigned_to": assigned_to_param(refuse_null=True),
         **UPDATE_SETS,
     }
     rules = Rules(at_most_one_of=[COMPLETION])
@@ -179,6 +181,7 @@ class DeactivateSubscriptionUpdate(ApiMethod):
             start_date=params.get("start_date"),
             expected_completion_date=params.get("expected_completion_date"),
             estimated_completion_time=params.get("estimated_completion_time"),
+            clear_completion=clears_completion(params),
             attributes=attributes(params),
             set_changes=set_changes(params),
             now=ctx.render.now,

@@ -54,12 +54,14 @@ def job_update(
     estimated_completion_time: TimePeriod | None = None,
     attributes: Mapping[str, Any] | None = None,
     set_changes: Mapping[str, Sequence[SetChange]] | None = None,
+    clear_completion: bool = False,
     note: str = "",
     now: datetime | None = None,
 ) -> Job:
     """Change an open job. ``None`` / absent: unchanged; in ``attributes`` (``PLAIN``) a
     ``None`` value clears the column. A status of another state moves the job only where
-    the table lets an update do it (DRAFT to PENDING). ``note`` says why."""
+    the table lets an update do it (DRAFT to PENDING). ``clear_completion``: the expected
+    completion date and the estimate are cleared. ``note`` says why."""
     now = now or timezone.now()
     job = lock_job(job)
     set_changes = set_changes or {}
@@ -69,7 +71,10 @@ def job_update(
     _check_update_scope(job, billing_terms, set_changes)
     transition = _update_status(job, status)
     _update_details(job, actor, dict(attributes or {}), assigned_to, now)
-    _update_completion(job, start_date, expected_completion_date, estimated_completion_time)
+    if clear_completion:
+        _clear_completion(job)
+    else:
+        _update_completion(job, start_date, expected_completion_date, estimated_completion_time)
     touch(job, actor, now)
     job.save()
     _update_terms(job, billing_terms, start_changed=start_date is not None)
@@ -136,6 +141,12 @@ def _update_completion(job: Job, start, expected, estimated) -> None:
     job.expected_completion_date = expected
     for name, value in period_columns(estimated).items():
         setattr(job, name, value)
+
+
+def _clear_completion(job: Job) -> None:
+    job.expected_completion_date = None
+    job.estimated_completion_value = job.estimated_completion_uot = None
+    job.approaching_completion = job.overdue_flagged_at = None
 
 
 def _update_terms(job: Job, terms: BillingTermsInput | None, *, start_changed: bool) -> None:

@@ -206,7 +206,8 @@ def create_sets(params: dict) -> SetChanges:
 
 UPDATE = {
     SR: Ident("service_request", required=True),
-    "status_identifier": Ident("service_request_status"),
+    # A request always has a status: null is refused, as for the category.
+    "status_identifier": Ident("service_request_status", refuse_null=True),
     "category_identifier": Ident("service_request_category", refuse_null=True),
     "urgency_level": Enum(UrgencyLevel.values, refuse_null=True),
     "impact_level": Enum(ImpactLevel.values, refuse_null=True),

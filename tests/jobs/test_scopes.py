@@ -8,7 +8,7 @@ from jobs.scopes import CREATABLE, SCOPES, scope_of
 
 def test_every_scope_has_one_entry():
     assert set(SCOPES) == set(FulfillmentScope.values)
-    assert CREATABLE == {"DEACTIVATE_SUBSCRIPTION"}
+    assert set(CREATABLE) == {"DEACTIVATE_SUBSCRIPTION"}
     assert SCOPES["NEW_SUBSCRIPTION"].options == {"performed_by", "performed_on"}
     assert {v for v, s in SCOPES.items() if "scheduled_date" in s.options} == {
         "CANCEL_SUBSCRIPTION",

@@ -738,16 +738,6 @@ def test_create_cancelled_takes_the_default_cancellation_reason(api, demo):
         # A response that waits for the customer blocks the resolution.
         (
             {
-                "status_identifier": {"name": "Final Resolved"},
-                "response": response_obj("CONF"),
-                "final_resolution": final_obj(),
-            },
-            409,
-            "INVALID_LIFE_CYCLE_STATE",
-            SR,
-        ),
-        (
-            {
                 "status_identifier": {"name": "Completed"},
                 "response": response_obj(),
                 "final_resolution": final_obj("RPC"),
