@@ -20,6 +20,7 @@ from jobs.models import (
     JobTypeStatus,
     PricePlan,
 )
+from jobs.scopes import CREATABLE
 from jobs.services import checks
 from products.models import Product
 
@@ -227,7 +228,8 @@ class CreateForm(forms.Form):
     """A deactivate-subscription job: the subscription decides the account."""
 
     type = forms.ModelChoiceField(
-        queryset=JobType.objects.filter(fulfillment_scope="DEACTIVATE_SUBSCRIPTION")
+        # The scopes this project creates jobs of (jobs.scopes).
+        queryset=JobType.objects.filter(fulfillment_scope__in=CREATABLE)
     )
     subscription = forms.CharField(label="Subscription number", max_length=30)
     status = forms.ModelChoiceField(

@@ -33,6 +33,7 @@ class Scope:
     options: frozenset[str] = frozenset()
     on_complete: Callable | None = None
     completes: str = ""
+    completed: str = ""  # what was done, for the message after completion
 
     @property
     def label(self) -> str:
@@ -40,10 +41,17 @@ class Scope:
 
     def completion_text(self, job) -> str:
         """What completing ``job`` does, as a sentence, or ""."""
-        if not self.completes:
+        return self._text(self.completes, job)
+
+    def completed_text(self, job) -> str:
+        """What completing ``job`` did, as a clause, or ""."""
+        return self._text(self.completed, job)
+
+    @staticmethod
+    def _text(template: str, job) -> str:
+        if not template or not job.subscription_id:
             return ""
-        number = job.subscription.number if job.subscription_id else "?"
-        return self.completes.format(subscription=number)
+        return template.format(subscription=job.subscription.number)
 
 
 def deactivate_subscription(job, actor: Actor, now: datetime) -> None:
@@ -76,6 +84,7 @@ SCOPES: dict[str, Scope] = {
             creatable=True,
             on_complete=deactivate_subscription,
             completes="This deactivates subscription {subscription}.",
+            completed="subscription {subscription} is no longer effective",
         ),
         Scope(F.CANCEL_SUBSCRIPTION, options=_SCHEDULED),
         Scope(F.ADD_SUBSCRIPTION_SERVICES),

@@ -19,7 +19,6 @@ from crm.exceptions import CrmError
 from crm.staff_views import Confirmation, KeysetQueueView, confirmation_step, is_confirmed
 from jobs import lifecycle, selectors, services
 from jobs.forms import ACTION_FORMS, CreateForm, QueueFilterForm, states_with_statuses
-from jobs.models import FulfillmentScope
 from jobs.queues import DEFAULT_QUEUE, QUEUES, SORTS
 from jobs.scopes import scope_of
 
@@ -45,7 +44,6 @@ DONE = {
     "items": "Requested items saved.",
     "edit": "Changes saved.",
 }
-DEACTIVATED = "{number} completed; subscription {subscription} is no longer effective."
 
 
 class StaffView(LoginRequiredMixin, PermissionRequiredMixin):
@@ -65,13 +63,6 @@ class QueueView(KeysetQueueView):
     def get_context_data(self, **kwargs):
         form = QueueFilterForm(self.request.GET)
         return super().get_context_data(filter_fields=[form["q"], form["type"]], **kwargs)
-
-
-def _deactivates(job) -> bool:
-    """Completing ``job`` deactivated its subscription (the scope's on_complete, in the
-    same transaction): the success message says so."""
-    scope = job.type.fulfillment_scope
-    return scope == FulfillmentScope.DEACTIVATE_SUBSCRIPTION and job.subscription_id is not None
 
 
 def _offered(job, action: str, reachable) -> bool:
@@ -127,8 +118,11 @@ def _actions(job, user, bound: dict | None = None) -> list[dict]:
 
 
 def _done(job, action: str) -> str:
-    if action == "complete" and _deactivates(job):
-        return DEACTIVATED.format(number=job.number, subscription=job.subscription.number)
+    # What completing did comes from the job's scope (jobs.scopes), e.g. "JOB000815
+    # completed; subscription S60992 is no longer effective."
+    effect = scope_of(job.type).completed_text(job) if action == "complete" else ""
+    if effect:
+        return f"{job.number} completed; {effect}."
     return DONE[action].format(number=job.number)
 
 

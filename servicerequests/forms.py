@@ -15,6 +15,12 @@ from servicerequests import models as m
 from servicerequests import rules
 from servicerequests.rules import related_contacts
 from servicerequests.services import Step
+from servicerequests.steps import (
+    FINAL_RESOLUTION,
+    RESPONSE,
+    TEMPORARY_RESOLUTION,
+    StepKind,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -87,8 +93,8 @@ class ActionForm(forms.Form):
 class StepForm(ActionForm):
     """Respond, temporarily resolve or finally resolve."""
 
+    kind: StepKind
     target = ""
-    category_model = None
     status = forms.ModelChoiceField(queryset=m.ServiceRequestStatus.objects.none())
     category = forms.ModelChoiceField(queryset=m.ResponseCategory.objects.none())
     by = UserChoice(queryset=User.objects.filter(is_active=True), label="By")
@@ -110,7 +116,7 @@ class StepForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.fields["status"].queryset = statuses(self.sr.type, self.target)
         self.fields["status"].initial = default_status(self.sr.type, self.target)
-        self.fields["category"].queryset = self.category_model.objects.all()
+        self.fields["category"].queryset = getattr(m, self.kind.category_model).objects.all()
         self.fields["by"].initial = self.user.pk
         self.fields["date"].initial = now_local()
         self.fields["accepted_by"].queryset = acceptors(self.sr)
@@ -124,22 +130,18 @@ class StepForm(ActionForm):
             description=data["description"] or None,
             accepted_by=data["accepted_by"],
         )
-        return {"status": data["status"], "step": step, "notes": data["notes"] or None}
+        return {"status": data["status"], self.kind.name: step, "notes": data["notes"] or None}
 
 
-class RespondForm(StepForm):
-    target = m.LifeCycleState.RESPONDED
-    category_model = m.ResponseCategory
+def step_form(kind: StepKind) -> type[StepForm]:
+    """The form of one step of the registry (servicerequests.steps)."""
+    name = f"{kind.action.title().replace('_', '')}Form"
+    return type(name, (StepForm,), {"kind": kind, "target": kind.state})
 
 
-class TemporaryResolveForm(StepForm):
-    target = m.LifeCycleState.TEMPORARY_RESOLVED
-    category_model = m.TemporaryResolutionCategory
-
-
-class FinalResolveForm(StepForm):
-    target = m.LifeCycleState.FINAL_RESOLVED
-    category_model = m.FinalResolutionCategory
+RespondForm = step_form(RESPONSE)
+TemporaryResolveForm = step_form(TEMPORARY_RESOLUTION)
+FinalResolveForm = step_form(FINAL_RESOLUTION)
 
 
 class CompleteForm(ActionForm):
@@ -173,7 +175,7 @@ class CancelForm(CompleteForm):
         )
 
     def service_kwargs(self) -> dict:
-        return {**super().service_kwargs(), "cancellation_reason": self.cleaned_data["reason"]}
+        return {**super().service_kwargs(), "reason": self.cleaned_data["reason"]}
 
 
 class AcceptForm(ActionForm):

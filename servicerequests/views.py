@@ -214,16 +214,10 @@ class ActionView(DetailView):
         return self.page(request, self.load(number), {action: form}, status=422)
 
     def perform(self, sr, action: str, form) -> None:
-        actor = Actor.of(self.request.user)
-        kwargs = form.service_kwargs()
-        if action in ("assign", "edit"):
-            services.service_request_update(service_request=sr, actor=actor, **kwargs)
-        elif action.endswith("_accept"):
-            services.service_request_accept(
-                service_request=sr, actor=actor, action=action, **kwargs
-            )
-        else:
-            services.service_request_step(service_request=sr, actor=actor, action=action, **kwargs)
+        """The action's own service (servicerequests.services.ACTIONS); assign and edit
+        are updates."""
+        service = services.ACTIONS.get(action, services.service_request_update)
+        service(service_request=sr, actor=Actor.of(self.request.user), **form.service_kwargs())
 
 
 class TakeView(ActionView):
@@ -352,7 +346,7 @@ class BulkView(StaffView, View):
         actor = Actor.of(self.request.user)
         operation = data["operation"]
         if operation == "cancel":
-            services.service_request_step(service_request=sr, actor=actor, action="cancel")
+            services.service_request_cancel(service_request=sr, actor=actor)
         elif operation == "assign_user":
             services.service_request_update(
                 service_request=sr, actor=actor, assignment=(data["user"], None)

@@ -291,6 +291,11 @@ def event_base(*, record_model: str, fk: str, status_model: str, states, index: 
             f"{getattr(self, f'{fk}_id')} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
         ),
         change_list=property(lambda self: change_list(self.changes)),
+        # What the timeline lists under the event's heading, which already names the
+        # statuses it moved between.
+        field_changes=property(
+            lambda self: [row for row in change_list(self.changes) if row["name"] != "status"]
+        ),
     )
 
 

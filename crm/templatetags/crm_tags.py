@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from crm.api.formats import format_datetime
+from crm.registry import action_label
 from crm.timeperiods import period_between
 
 register = template.Library()
@@ -68,9 +69,6 @@ EVENT_LABELS = {
 @register.filter
 def event_label(action: str) -> str:
     """An event's action as a heading (the life cycle table's label where there is one)."""
-    from servicerequests.lifecycle import TRANSITIONS
-
     if action in EVENT_LABELS:
         return EVENT_LABELS[action]
-    transition = TRANSITIONS.get(action)
-    return transition.label if transition else action.replace("_", " ").capitalize()
+    return action_label(action) or action.replace("_", " ").capitalize()

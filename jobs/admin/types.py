@@ -32,6 +32,7 @@ from jobs.models import (
     JobTypePhysicalGood,
     JobTypeStatus,
 )
+from jobs.scopes import CREATABLE, SCOPES
 from products.models import ProductType
 
 
@@ -183,7 +184,17 @@ class AllowedActivityServiceInline(AllowedProductInline):
 
 
 class JobTypeForm(TypePeriodsForm):
-    """A job type's periods, and the number of days when its jobs expire after that many."""
+    """A job type's periods, and the number of days when its jobs expire after that many.
+    The scope field says which scopes jobs can be created of (jobs.scopes)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "fulfillment_scope" in self.fields:
+            creatable = ", ".join(SCOPES[value].label for value in sorted(CREATABLE))
+            self.fields["fulfillment_scope"].help_text = (
+                f"Jobs can be created (pages and Web API) for: {creatable}. A type of "
+                "another scope is kept for its existing jobs and their life cycle."
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -22,31 +22,12 @@ from servicerequests.services.create import service_request_create
 from servicerequests.services.inputs import SetChanges, Step
 from servicerequests.services.transitions import action_blocker
 from servicerequests.services.update import service_request_update
-from servicerequests.steps import BY_ACTION
-
-
-def service_request_step(
-    *, service_request, actor, action, step=None, cancellation_reason=None, **kwargs
-):
-    """The action ``action`` of the table (the pages call it by name)."""
-    if action in BY_ACTION:
-        kwargs[BY_ACTION[action].name] = step
-    if action == "cancel":
-        kwargs["reason"] = cancellation_reason
-    return ACTIONS[action](service_request=service_request, actor=actor, **kwargs)
-
-
-def service_request_accept(*, service_request, actor, action, **kwargs):
-    """An acceptance by name (the pages call it by name)."""
-    return ACTIONS[action](service_request=service_request, actor=actor, **kwargs)
-
 
 __all__ = [
     "ACTIONS",
     "SetChanges",
     "Step",
     "action_blocker",
-    "service_request_accept",
     "service_request_cancel",
     "service_request_complete",
     "service_request_create",
@@ -54,7 +35,6 @@ __all__ = [
     "service_request_final_resolve",
     "service_request_respond",
     "service_request_response_accept",
-    "service_request_step",
     "service_request_temporary_resolution_accept",
     "service_request_temporary_resolve",
     "service_request_update",

@@ -266,11 +266,10 @@ def test_queue_refreshes_itself_with_its_filters(site, page):
 def test_bulk_assign_and_cancel_from_a_queue(site, page):
     pending = [raise_request() for _ in range(3)]
     responded = raise_request()
-    services.service_request_step(
+    services.service_request_respond(
         service_request=responded,
         actor=Actor.of(User.objects.get(username="MPAdministrator")),
-        action="respond",
-        step=services.Step(
+        response=services.Step(
             category=sm.ResponseCategory.objects.get(code="ACK"),
             by=User.objects.get(username="MPAdministrator"),
             date=timezone.now(),

@@ -102,7 +102,7 @@ def test_completing_or_cancelling_clears_the_flags(agent):
     sr = due_in(-timedelta(hours=1), assigned_to_user=agent)
     flagging.scan(TARGET, now=NOW)
     assert flags(sr) == (None, NOW)
-    services.service_request_step(service_request=sr, actor=Actor.of(agent), action="cancel")
+    services.service_request_cancel(service_request=sr, actor=Actor.of(agent))
     assert flags(sr) == (None, None)
     assert flagging.scan(TARGET, now=NOW).overdue == 0
 
