@@ -122,3 +122,33 @@ class Audit:
         rows = differences(self.before, after, self.tracked)
         self.before = after
         return rows
+
+
+def write_event(
+    event_model,
+    fk: str,
+    record,
+    actor,
+    action: str,
+    before: tuple,
+    now,
+    *,
+    note: str = "",
+    changes: dict | None = None,
+) -> None:
+    """The event row of a write on ``record`` (its foreign key on the event is ``fk``):
+    who, when, the state and status before and after, why (``note``) and what changed."""
+    from_state, from_status_id = before
+    event_model.objects.create(
+        **{fk: record},
+        action=action,
+        from_state=from_state,
+        to_state=record.life_cycle_state,
+        from_status_id=from_status_id,
+        to_status_id=record.status_id,
+        user=actor.user,
+        unit=actor.unit,
+        created_at=now,
+        note=note or "",
+        changes=changes or {},
+    )

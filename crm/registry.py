@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
+
+from django.apps import AppConfig
 
 
 @dataclass(frozen=True)
@@ -45,3 +48,27 @@ def action_label(action: str) -> str | None:
         if action in life_cycle:
             return life_cycle[action].label
     return None
+
+
+class WorkRecordAppConfig(AppConfig):
+    """Base of the apps of work records (service requests, jobs). Before any request is
+    served, ``ready()`` loads the app's identifier kinds and registers its life cycle
+    (``<app>.lifecycle.LIFE_CYCLE``) and its queues (``<app>.queues.QUEUES``, under the
+    app's name, counted through ``<app>.selectors.record_list``).
+
+    Subclass it as ``registry.WorkRecordAppConfig``: Django takes an app's configuration
+    from the one AppConfig class its ``apps`` module holds, and an imported base class
+    would be a second one."""
+
+    queue_url = ""
+    read_permission = ""
+
+    def ready(self):
+        import_module(f"{self.name}.api.identifiers")
+        register_life_cycle(import_module(f"{self.name}.lifecycle").LIFE_CYCLE)
+        lister = import_module(f"{self.name}.selectors").record_list
+        queues = import_module(f"{self.name}.queues").QUEUES
+        section = QueueSection(
+            str(self.verbose_name), self.queue_url, queues, self.read_permission, lister
+        )
+        register_queues(section)

@@ -8,9 +8,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 from django.views.generic import TemplateView
 
 from crm import services
@@ -177,3 +179,104 @@ class KeysetQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             filtering=any(query.get(name) for name in self.user_filters),
             **kwargs,
         )
+
+
+class RecordPageView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Base of a work record's detail page (a request's, a job's) with its action forms.
+
+    Subclasses set ``template_name``, ``context_name`` (the record's name in the template),
+    ``detail_url`` and ``write_permission``, and give ``fetch(user, number)`` (the app's
+    detail selector), ``actions(record, user, bound)`` (the forms offered) and, if the page
+    shows more, ``extra_context(record, user)``.
+    """
+
+    template_name = ""
+    context_name = ""
+    detail_url = ""
+    write_permission = ""
+    not_found = "No such record"
+
+    def fetch(self, user, number: str):
+        raise NotImplementedError
+
+    def actions(self, record, user, bound: dict | None) -> list[dict]:
+        raise NotImplementedError
+
+    def extra_context(self, record, user) -> dict:
+        return {}
+
+    def get(self, request, number: str):
+        return self.page(request, self.load(number))
+
+    def load(self, number: str):
+        record = self.fetch(self.request.user, number)
+        if record is None:
+            raise Http404(self.not_found)
+        return record
+
+    def page(self, request, record, bound=None, status: int = 200, confirming=None):
+        context = {
+            self.context_name: record,
+            "actions": self.actions(record, request.user, bound),
+            "now": timezone.now(),
+            "can_write": request.user.has_perm(self.write_permission),
+            "confirming": confirming,
+            **self.extra_context(record, request.user),
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+class RecordActionMixin:
+    """POST one action form of a ``RecordPageView``; on success back to the page with a
+    message, else the page with the errors. An action that asks first answers, unconfirmed,
+    with the page and the question. Subclasses set ``forms`` (action: form class) and
+    ``form_record`` (the keyword the forms take the record by), and give
+    ``perform(record, action, form)``, ``confirmation(record, action)`` and
+    ``done(record, action)`` (the message)."""
+
+    forms: dict = {}
+    form_record = "record"
+
+    def get(self, request, number: str, action: str):
+        """The address bar shows this URL after a refused form; reloading it (a GET) leads
+        to the record's page rather than to a 405."""
+        if action not in self.forms:
+            raise Http404("No such action")
+        return redirect(self.detail_url, number=number)
+
+    def post(self, request, number: str, action: str):
+        if action not in self.forms:
+            raise Http404("No such action")
+        record = self.load(number)
+        kwargs = {self.form_record: record, "user": request.user, "prefix": action}
+        form = self.forms[action](request.POST, **kwargs)
+        if form.is_valid():
+            ask = self.confirmation(record, action)
+            if ask and not is_confirmed(request):
+                back = reverse(self.detail_url, args=[record.number])
+                step = confirmation_step(request, ask, back=back)
+                return self.page(request, record, {action: form}, confirming=step)
+            try:
+                self.perform(record, action, form)
+            except CrmError as error:
+                form.add_error(form.field_for(error.param), error.message)
+            else:
+                messages.success(request, self.done(record, action))
+                return redirect(self.detail_url, number=record.number)
+        return self.page(request, self.load(number), {action: form}, status=422)
+
+
+def record_urls(prefix: str, views, *, collection=(), record=()) -> list:
+    """The staff URLs of a work record app: queues, create, detail, actions. ``collection``
+    and ``record`` add paths of the app's own under the app's root and under a record."""
+    from django.urls import path
+
+    return [
+        path("", views.QueueView.as_view(), name=f"{prefix}-queue-default"),
+        path("queue/<slug:slug>/", views.QueueView.as_view(), name=f"{prefix}-queue"),
+        path("new/", views.CreateView.as_view(), name=f"{prefix}-create"),
+        *collection,
+        path("<str:number>/", views.DetailView.as_view(), name=f"{prefix}-detail"),
+        *record,
+        path("<str:number>/<slug:action>/", views.ActionView.as_view(), name=f"{prefix}-action"),
+    ]

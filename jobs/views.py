@@ -7,16 +7,18 @@ from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 
 from crm.access import access_for, can_see
 from crm.actor import Actor
 from crm.exceptions import CrmError
-from crm.staff_views import Confirmation, KeysetQueueView, confirmation_step, is_confirmed
+from crm.staff_views import (
+    Confirmation,
+    KeysetQueueView,
+    RecordActionMixin,
+    RecordPageView,
+)
 from jobs import lifecycle, selectors, services
 from jobs.forms import ACTION_FORMS, CreateForm, QueueFilterForm, states_with_statuses
 from jobs.queues import DEFAULT_QUEUE, QUEUES, SORTS
@@ -126,63 +128,40 @@ def _done(job, action: str) -> str:
     return DONE[action].format(number=job.number)
 
 
-class DetailView(StaffView, View):
+class DetailView(RecordPageView):
     template_name = "jobs/job_detail.html"
+    context_name = "job"
+    detail_url = "job-detail"
+    permission_required = READ
+    write_permission = WRITE
+    not_found = "No such job"
 
-    def get(self, request, number: str):
-        return self.page(request, self.load(number))
+    def fetch(self, user, number: str):
+        return selectors.job_detail(user=user, number=number)
 
-    def load(self, number: str):
-        job = selectors.job_detail(user=self.request.user, number=number)
-        if job is None:
-            raise Http404("No such job")
-        return job
+    def actions(self, record, user, bound):
+        return _actions(record, user, bound)
 
-    def page(self, request, job, bound=None, status: int = 200, confirming: dict | None = None):
-        sr = job.service_request
-        context = {
-            "job": job,
-            "actions": _actions(job, request.user, bound),
-            "now": timezone.now(),
-            "can_write": request.user.has_perm(WRITE),
-            "service_request": sr if sr and can_see(access_for(request.user), sr) else None,
-            "confirming": confirming,
-        }
-        return render(request, self.template_name, context, status=status)
+    def extra_context(self, record, user) -> dict:
+        sr = record.service_request
+        return {"service_request": sr if sr and can_see(access_for(user), sr) else None}
 
 
-class ActionView(DetailView):
-    """POST one action form; on success back to the page, else the page with the errors.
-    An action that asks first answers, unconfirmed, with the page and the question."""
+class ActionView(RecordActionMixin, DetailView):
+    """One action form of the job's page (crm.staff_views.RecordActionMixin)."""
 
     permission_required = WRITE
+    forms = ACTION_FORMS
+    form_record = "job"
 
-    def get(self, request, number: str, action: str):
-        """The address bar shows this URL after a refused form; reloading it (a GET) leads
-        to the job's page rather than to a 405."""
-        if action not in ACTION_FORMS:
-            raise Http404("No such action")
-        return redirect("job-detail", number=number)
+    def confirmation(self, record, action: str):
+        return _confirmation(record, action)
 
-    def post(self, request, number: str, action: str):
-        if action not in ACTION_FORMS:
-            raise Http404("No such action")
-        job = self.load(number)
-        form = ACTION_FORMS[action](request.POST, job=job, user=request.user, prefix=action)
-        if form.is_valid():
-            ask = _confirmation(job, action)
-            if ask and not is_confirmed(request):
-                back = reverse("job-detail", args=[job.number])
-                step = confirmation_step(request, ask, back=back)
-                return self.page(request, job, {action: form}, confirming=step)
-            try:
-                SERVICES[action](actor=Actor.of(request.user), job=job, **form.service_kwargs())
-            except CrmError as error:
-                form.add_error(form.field_for(error.param), error.message)
-            else:
-                messages.success(request, _done(job, action))
-                return redirect("job-detail", number=job.number)
-        return self.page(request, self.load(number), {action: form}, status=422)
+    def done(self, record, action: str) -> str:
+        return _done(record, action)
+
+    def perform(self, job, action: str, form) -> None:
+        SERVICES[action](actor=Actor.of(self.request.user), job=job, **form.service_kwargs())
 
 
 class CreateView(StaffView, View):

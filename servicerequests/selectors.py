@@ -126,3 +126,7 @@ def service_request_detail(*, user, number: str):
         .filter(number=number)
         .first()
     )
+
+
+# The list the ground floor counts this app's queues through (crm.registry).
+record_list = service_request_list

@@ -7,10 +7,9 @@ from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views import View
 
@@ -20,6 +19,8 @@ from crm.exceptions import CrmError
 from crm.staff_views import (
     Confirmation,
     KeysetQueueView,
+    RecordActionMixin,
+    RecordPageView,
     confirmation_step,
     is_confirmed,
     safe_next,
@@ -155,63 +156,37 @@ def _actions(sr, user, bound: dict | None = None) -> list[dict]:
     return offered
 
 
-class DetailView(StaffView, View):
+class DetailView(RecordPageView):
     template_name = "servicerequests/servicerequest_detail.html"
+    context_name = "sr"
+    detail_url = "sr-detail"
+    permission_required = READ
+    write_permission = WRITE
+    not_found = "No such service request"
 
-    def get(self, request, number: str):
-        return self.page(request, self.load(number))
+    def fetch(self, user, number: str):
+        return selectors.service_request_detail(user=user, number=number)
 
-    def load(self, number: str):
-        sr = selectors.service_request_detail(user=self.request.user, number=number)
-        if sr is None:
-            raise Http404("No such service request")
-        return sr
+    def actions(self, record, user, bound):
+        return _actions(record, user, bound)
 
-    def page(self, request, sr, bound=None, status: int = 200, confirming: dict | None = None):
-        job = sr.referring_to_job
-        context = {
-            "sr": sr,
-            "referring_job": job if job and can_see(access_for(request.user), job) else None,
-            "actions": _actions(sr, request.user, bound),
-            "now": timezone.now(),
-            "can_write": request.user.has_perm(WRITE),
-            "confirming": confirming,
-        }
-        return render(request, self.template_name, context, status=status)
+    def extra_context(self, record, user) -> dict:
+        job = record.referring_to_job
+        return {"referring_job": job if job and can_see(access_for(user), job) else None}
 
 
-class ActionView(DetailView):
-    """POST one action form; on success back to the page, else the page with the errors.
-    An action that asks first answers, unconfirmed, with the page and the question."""
+class ActionView(RecordActionMixin, DetailView):
+    """One action form of the request's page (crm.staff_views.RecordActionMixin)."""
 
     permission_required = WRITE
+    forms = ACTION_FORMS
+    form_record = "sr"
 
-    def get(self, request, number: str, action: str):
-        """The address bar shows this URL after a refused form; reloading it (a GET) leads
-        to the request's page rather than to a 405."""
-        if action not in ACTION_FORMS:
-            raise Http404("No such action")
-        return redirect("sr-detail", number=number)
+    def confirmation(self, record, action: str):
+        return _confirmation(record, action)
 
-    def post(self, request, number: str, action: str):
-        if action not in ACTION_FORMS:
-            raise Http404("No such action")
-        sr = self.load(number)
-        form = ACTION_FORMS[action](request.POST, sr=sr, user=request.user, prefix=action)
-        if form.is_valid():
-            ask = _confirmation(sr, action)
-            if ask and not is_confirmed(request):
-                back = reverse("sr-detail", args=[sr.number])
-                step = confirmation_step(request, ask, back=back)
-                return self.page(request, sr, {action: form}, confirming=step)
-            try:
-                self.perform(sr, action, form)
-            except CrmError as error:
-                form.add_error(form.field_for(error.param), error.message)
-            else:
-                messages.success(request, DONE[action].format(number=sr.number))
-                return redirect("sr-detail", number=sr.number)
-        return self.page(request, self.load(number), {action: form}, status=422)
+    def done(self, record, action: str) -> str:
+        return DONE[action].format(number=record.number)
 
     def perform(self, sr, action: str, form) -> None:
         """The action's own service (servicerequests.services.ACTIONS); assign and edit

@@ -1,4 +1,5 @@
-"""Abstract bases every app's entities use: hex ids, configuration rows, log information."""
+"""Abstract bases every app's entities use: hex ids, configuration rows, log information,
+named rows."""
 
 from django.db import models
 from django.utils import timezone
@@ -70,12 +71,14 @@ class Logged(models.Model):
         abstract = True
 
 
-class NamedConfig(Configured):
-    """Abstract base for configuration identified by name or alternative code."""
+class Named(models.Model):
+    """Abstract base: a row known by its unique name, listed by it and shown as it.
+
+    Declared after ``Entity`` and ``Configured``: fields keep the order they are declared
+    in, so a named row's columns stay id, created date (if any), name.
+    """
 
     name = models.CharField(max_length=100, unique=True)
-    alternative_code = models.CharField(max_length=50, unique=True, null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -83,3 +86,28 @@ class NamedConfig(Configured):
 
     def __str__(self):
         return self.name
+
+
+class NamedEntity(Named, Entity):
+    """Abstract base for rows of the organisation and of customers (groups, units,
+    subscription types) identified by name or alternative code.
+
+    Unlike configuration (``NamedConfig``) their description is empty, never null, and they
+    record no creation date.
+    """
+
+    alternative_code = models.CharField(max_length=50, unique=True, null=True, blank=True)
+    description = models.TextField(blank=True, default="")
+
+    class Meta(Named.Meta):
+        abstract = True
+
+
+class NamedConfig(Named, Configured):
+    """Abstract base for configuration identified by name or alternative code."""
+
+    alternative_code = models.CharField(max_length=50, unique=True, null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+
+    class Meta(Named.Meta):
+        abstract = True

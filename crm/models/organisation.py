@@ -6,24 +6,19 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from crm.ids import HexIdField
-from crm.models.base import Entity
+from crm.models.base import Entity, Named, NamedEntity
 
 
-class Community(Entity):
+class Community(Named, Entity):
     """The top of the organisation: groups belong to a community."""
 
-    name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True, default="")
 
-    class Meta:
+    class Meta(Named.Meta):
         verbose_name_plural = "communities"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
-class Group(Entity):
+class Group(NamedEntity):
     """A group of users that can own service requests and jobs (``owned_by_group``).
 
     Records owned by a group are visible to its members and to users with the
@@ -31,31 +26,13 @@ class Group(Entity):
     which this project calls roles.
     """
 
-    name = models.CharField(max_length=100, unique=True)
-    alternative_code = models.CharField(max_length=50, unique=True, null=True, blank=True)
-    description = models.TextField(blank=True, default="")
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="groups")
 
-    class Meta:
-        ordering = ["name"]
 
-    def __str__(self):
-        return self.name
-
-
-class Unit(Entity):
+class Unit(NamedEntity):
     """A unit of a group; every token acts for one unit (shown in ``log_information``)."""
 
-    name = models.CharField(max_length=100, unique=True)
-    alternative_code = models.CharField(max_length=50, unique=True, null=True, blank=True)
-    description = models.TextField(blank=True, default="")
     group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="units")
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class PrivacyLevel(Entity):

@@ -133,6 +133,15 @@ class WorkType(NamedConfig):
         abstract = True
 
 
+def status_base(states) -> type:
+    """A status label mapped to one life cycle state (``states``: the app's choices).
+
+    The state of a status in use cannot change (crm.configuration), so the state copied
+    onto each record stays true."""
+    fields = {"life_cycle_state": models.CharField(max_length=20, choices=states)}
+    return abstract_model("StatusBase", (NamedConfig,), fields, {"ordering": ["name"]})
+
+
 def work_type_constraints(prefix: str) -> list[models.CheckConstraint]:
     """A period is a value with its unit or neither (``WorkType``)."""
     return [
@@ -155,6 +164,9 @@ def work_record_indexes(prefix: str, open_states: tuple[str, ...]) -> list[model
         models.Index(
             fields=["life_cycle_state", "-created_date"], name=f"{prefix}_state_created_idx"
         ),
+        # A customer's records, and a type's, newest first.
+        models.Index(fields=["accounts_receivable", "-created_date"], name=f"{prefix}_account_idx"),
+        models.Index(fields=["type", "-created_date"], name=f"{prefix}_type_created_idx"),
         # My queue / my groups: open records by assignee or group, soonest due first.
         models.Index(
             fields=["assigned_to_user", "life_cycle_state", "expected_completion_date"],

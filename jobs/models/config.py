@@ -8,6 +8,7 @@ from crm.models import (
     Configured,
     NamedConfig,
     WorkType,
+    status_base,
     type_reason_base,
     type_status_base,
     work_type_constraints,
@@ -15,13 +16,11 @@ from crm.models import (
 from jobs.models.choices import FulfillmentScope, JobLifeCycleState
 
 
-class JobStatus(NamedConfig):
-    """A job status label mapped to one life cycle state. The state of a status in use
-    cannot change (the admin refuses it), so the state copied onto each job stays true."""
+class JobStatus(status_base(JobLifeCycleState.choices)):
+    """A job status; each maps to one life cycle state."""
 
-    life_cycle_state = models.CharField(max_length=20, choices=JobLifeCycleState.choices)
-
-    class Meta(NamedConfig.Meta):
+    class Meta:
+        ordering = ["name"]
         verbose_name_plural = "job statuses"
 
 

@@ -80,8 +80,6 @@ class Job(WorkRecord):
         ordering = ["-created_date", "-number"]
         indexes = [
             *work_record_indexes("job", OPEN_JOB_STATES),
-            models.Index(fields=["accounts_receivable", "-created_date"], name="job_account_idx"),
-            models.Index(fields=["type", "-created_date"], name="job_type_created_idx"),
             # jobs/deactivate_subscription/list is latest-updated first.
             models.Index(fields=["type", "-updated_date"], name="job_type_updated_idx"),
         ]

@@ -63,32 +63,9 @@ def touch(job: Job, actor: Actor, now: datetime, *, created: bool = False) -> No
         job.created_date, job.created_by_user, job.created_by_unit = now, actor.user, actor.unit
 
 
-def record_event(
-    job: Job,
-    actor: Actor,
-    action: str,
-    before: tuple,
-    now: datetime,
-    *,
-    note: str = "",
-    changes: dict | None = None,
-) -> None:
-    """The event row of a write: who, when, the state and status before and after, why
-    (``note``) and what changed."""
-    from_state, from_status_id = before
-    JobEvent.objects.create(
-        job=job,
-        action=action,
-        from_state=from_state,
-        to_state=job.life_cycle_state,
-        from_status_id=from_status_id,
-        to_status_id=job.status_id,
-        user=actor.user,
-        unit=actor.unit,
-        created_at=now,
-        note=note or "",
-        changes=changes or {},
-    )
+def record_event(record, actor, action: str, before: tuple, now, **kwargs) -> None:
+    """The event row of a write (crm.audit.write_event)."""
+    audit.write_event(JobEvent, "job", record, actor, action, before, now, **kwargs)
 
 
 def set_plain(job: Job, actor: Actor, values: Mapping[str, Any], now: datetime) -> None:

@@ -8,6 +8,7 @@ from crm.models import (
     Configured,
     NamedConfig,
     WorkType,
+    status_base,
     type_reason_base,
     type_status_base,
     work_type_constraints,
@@ -16,16 +17,11 @@ from crm.timeperiods import TimeUnit
 from servicerequests.models.choices import ImpactLevel, LifeCycleState, Priority, UrgencyLevel
 
 
-class ServiceRequestStatus(NamedConfig):
-    """A status label; each maps to one life cycle state and several may share one.
+class ServiceRequestStatus(status_base(LifeCycleState.choices)):
+    """A request status; each maps to one life cycle state and several may share one."""
 
-    The state of a status in use cannot change (the admin refuses it), so the state copied
-    onto each request stays true.
-    """
-
-    life_cycle_state = models.CharField(max_length=20, choices=LifeCycleState.choices)
-
-    class Meta(NamedConfig.Meta):
+    class Meta:
+        ordering = ["name"]
         verbose_name_plural = "service request statuses"
 
 

@@ -106,9 +106,7 @@ class ServiceRequest(
         ordering = ["-created_date", "-number"]
         indexes = [
             *work_record_indexes("sr", OPEN_STATES),
-            models.Index(fields=["accounts_receivable", "-created_date"], name="sr_account_idx"),
             models.Index(fields=["caller", "-created_date"], name="sr_caller_idx"),
-            models.Index(fields=["type", "-created_date"], name="sr_type_created_idx"),
             models.Index(fields=["category", "-created_date"], name="sr_category_created_idx"),
             models.Index(fields=["priority", "life_cycle_state"], name="sr_priority_idx"),
         ]

@@ -76,31 +76,10 @@ def lock_request(service_request: ServiceRequest) -> ServiceRequest:
     return lock(ServiceRequest, service_request.pk, select_related=AUDITED_RELATIONS)
 
 
-def record_event(
-    sr: ServiceRequest,
-    actor: Actor,
-    action: str,
-    before: tuple,
-    now: datetime,
-    *,
-    note: str = "",
-    changes: dict | None = None,
-) -> None:
-    """The event row of a write: who, when, the state and status before and after, why
-    (``note``) and what changed."""
-    from_state, from_status_id = before
-    ServiceRequestEvent.objects.create(
-        service_request=sr,
-        action=action,
-        from_state=from_state,
-        to_state=sr.life_cycle_state,
-        from_status_id=from_status_id,
-        to_status_id=sr.status_id,
-        user=actor.user,
-        unit=actor.unit,
-        created_at=now,
-        note=note or "",
-        changes=changes or {},
+def record_event(record, actor, action: str, before: tuple, now, **kwargs) -> None:
+    """The event row of a write (crm.audit.write_event)."""
+    audit.write_event(
+        ServiceRequestEvent, "service_request", record, actor, action, before, now, **kwargs
     )
 
 
