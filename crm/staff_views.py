@@ -1,5 +1,6 @@
 """Sign-in and the landing page of the staff pages."""
 
+import functools
 from dataclasses import dataclass
 
 from django import forms
@@ -185,8 +186,11 @@ class RecordPageView(LoginRequiredMixin, PermissionRequiredMixin, View):
     """Base of a work record's detail page (a request's, a job's) with its action forms.
 
     Subclasses set ``template_name``, ``context_name`` (the record's name in the template),
-    ``detail_url`` and ``write_permission``, and give ``fetch(user, number)`` (the app's
-    detail selector), ``actions(record, user, bound)`` (the forms offered) and, if the page
+    ``detail_url``, ``write_permission``, ``life_cycle`` (the app's table), ``forms``
+    (action: form class; the table's actions and the app's edits), ``form_record`` (the
+    keyword the forms take the record by) and ``edit_labels`` (the edits' titles); and give
+    ``fetch(user, number)`` (the app's detail selector), ``reachable_states(record)`` (the
+    states its type has a status in), ``edit_offered(record, action)`` and, if the page
     shows more, ``extra_context(record, user)``.
     """
 
@@ -195,12 +199,27 @@ class RecordPageView(LoginRequiredMixin, PermissionRequiredMixin, View):
     detail_url = ""
     write_permission = ""
     not_found = "No such record"
+    life_cycle = None
+    forms: dict = {}
+    form_record = "record"
+    edit_labels: dict = {}
 
     def fetch(self, user, number: str):
         raise NotImplementedError
 
-    def actions(self, record, user, bound: dict | None) -> list[dict]:
+    def reachable_states(self, record) -> set[str]:
         raise NotImplementedError
+
+    def edit_offered(self, record, action: str) -> bool:
+        return record.is_open
+
+    def blocker(self, record, action: str) -> str | None:
+        """Why a table action would be refused now (shown instead of its form), or None."""
+        return None
+
+    def consequence(self, record, action: str) -> str:
+        """What an action that asks first does, as the question's second sentence."""
+        return "It cannot be reopened."
 
     def extra_context(self, record, user) -> dict:
         return {}
@@ -225,17 +244,67 @@ class RecordPageView(LoginRequiredMixin, PermissionRequiredMixin, View):
         }
         return render(request, self.template_name, context, status=status)
 
+    # -- the actions the page offers ------------------------------------------------------
+
+    def actions(self, record, user, bound: dict | None = None) -> list[dict]:
+        """The forms the page offers: the table's actions that could succeed now (a step
+        to a state the type has no status in never could), and the edits."""
+        bound = bound or {}
+        # One query for the type's states with a status, and only if a step needs it.
+        reachable = functools.cache(lambda: self.reachable_states(record))
+        offered = []
+        for action, form_class in self.forms.items():
+            if not self.offered(record, action, reachable):
+                continue
+            form = bound.get(action) or form_class(
+                **{self.form_record: record}, user=user, prefix=action
+            )
+            blocked = self.blocker(record, action) if action in self.life_cycle else None
+            offered.append(self.item(record, action, form, blocked))
+        # A refused form stays on the page with its error, even when the record moved on
+        # meanwhile (another tab cancelled it): the person sees why nothing happened.
+        shown = {item["action"] for item in offered}
+        offered += [self.item(record, a, form) for a, form in bound.items() if a not in shown]
+        return offered
+
+    def offered(self, record, action: str, reachable) -> bool:
+        if action not in self.life_cycle:
+            return self.edit_offered(record, action)
+        step = self.life_cycle[action]
+        if record.life_cycle_state not in step.sources:
+            return False
+        return step.target is None or step.target in reachable()
+
+    def item(self, record, action: str, form, blocked: str | None = None) -> dict:
+        return {
+            "action": action,
+            "label": self.label(action),
+            "form": form,
+            "blocked": blocked,
+            "confirm": self.confirmation(record, action),
+        }
+
+    def label(self, action: str) -> str:
+        if action in self.life_cycle:
+            return self.life_cycle[action].label
+        return self.edit_labels.get(action, action.title())
+
+    def confirmation(self, record, action: str) -> Confirmation | None:
+        """The question asked before an action the table marks ``asks_first``, or None."""
+        if action not in self.life_cycle or not self.life_cycle[action].asks_first:
+            return None
+        label = self.life_cycle[action].label
+        return Confirmation(
+            f"{label} {record.number}? {self.consequence(record, action)}",
+            f"Yes, {label.lower()} {record.number}",
+        )
+
 
 class RecordActionMixin:
     """POST one action form of a ``RecordPageView``; on success back to the page with a
     message, else the page with the errors. An action that asks first answers, unconfirmed,
-    with the page and the question. Subclasses set ``forms`` (action: form class) and
-    ``form_record`` (the keyword the forms take the record by), and give
-    ``perform(record, action, form)``, ``confirmation(record, action)`` and
+    with the page and the question. Subclasses give ``perform(record, action, form)`` and
     ``done(record, action)`` (the message)."""
-
-    forms: dict = {}
-    form_record = "record"
 
     def get(self, request, number: str, action: str):
         """The address bar shows this URL after a refused form; reloading it (a GET) leads

@@ -3,8 +3,6 @@ write goes through jobs.services."""
 
 from __future__ import annotations
 
-from functools import cache
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.shortcuts import redirect, render
@@ -14,7 +12,6 @@ from crm.access import access_for, can_see
 from crm.actor import Actor
 from crm.exceptions import CrmError
 from crm.staff_views import (
-    Confirmation,
     KeysetQueueView,
     RecordActionMixin,
     RecordPageView,
@@ -67,58 +64,6 @@ class QueueView(KeysetQueueView):
         return super().get_context_data(filter_fields=[form["q"], form["type"]], **kwargs)
 
 
-def _offered(job, action: str, reachable) -> bool:
-    """Whether the page offers ``action`` now: the table allows it in the job's state and,
-    for a step, the type has a status in its target state (else it could never succeed).
-    ``reachable()`` gives the type's states with a status."""
-    if action == "items":
-        return job.life_cycle_state in lifecycle.REQUESTED_EDITABLE
-    if action == "edit":
-        return job.is_open
-    step = lifecycle.TRANSITIONS[action]
-    return job.life_cycle_state in step.sources and step.target in reachable()
-
-
-def _label(action: str) -> str:
-    if action in lifecycle.TRANSITIONS:
-        return lifecycle.TRANSITIONS[action].label
-    return "Requested items" if action == "items" else "Edit"
-
-
-def _confirmation(job, action: str) -> Confirmation | None:
-    """The question asked before an action the table marks ``asks_first``, or None."""
-    if action not in lifecycle.TRANSITIONS or not lifecycle.TRANSITIONS[action].asks_first:
-        return None
-    step = lifecycle.TRANSITIONS[action]
-    # What completing does is the scope's to say (jobs.scopes); else, that it is final.
-    does = scope_of(job.type).completion_text(job) if action == "complete" else ""
-    consequence = does or "It cannot be reopened."
-    return Confirmation(
-        f"{step.label} {job.number}? {consequence}", f"Yes, {step.label.lower()} {job.number}"
-    )
-
-
-def _actions(job, user, bound: dict | None = None) -> list[dict]:
-    """The forms the page offers: what the transition table allows in the job's state."""
-    bound = bound or {}
-    # One query for the type's states with a status, and only if a step needs it.
-    reachable = cache(lambda: states_with_statuses(job.type))
-    offered = []
-    for action, form_class in ACTION_FORMS.items():
-        if not _offered(job, action, reachable):
-            continue
-        form = bound.get(action) or form_class(job=job, user=user, prefix=action)
-        offered.append(
-            {
-                "action": action,
-                "label": _label(action),
-                "form": form,
-                "confirm": _confirmation(job, action),
-            }
-        )
-    return offered
-
-
 def _done(job, action: str) -> str:
     # What completing did comes from the job's scope (jobs.scopes), e.g. "JOB000815
     # completed; subscription S60992 is no longer effective."
@@ -135,12 +80,26 @@ class DetailView(RecordPageView):
     permission_required = READ
     write_permission = WRITE
     not_found = "No such job"
+    life_cycle = lifecycle.LIFE_CYCLE
+    forms = ACTION_FORMS
+    form_record = "job"
+    edit_labels = {"items": "Requested items", "edit": "Edit"}
 
     def fetch(self, user, number: str):
         return selectors.job_detail(user=user, number=number)
 
-    def actions(self, record, user, bound):
-        return _actions(record, user, bound)
+    def reachable_states(self, record) -> set[str]:
+        return states_with_statuses(record.type)
+
+    def edit_offered(self, record, action: str) -> bool:
+        if action == "items":
+            return record.life_cycle_state in lifecycle.REQUESTED_EDITABLE
+        return record.is_open
+
+    def consequence(self, record, action: str) -> str:
+        # What completing does is the scope's to say (jobs.scopes); else, that it is final.
+        does = scope_of(record.type).completion_text(record) if action == "complete" else ""
+        return does or super().consequence(record, action)
 
     def extra_context(self, record, user) -> dict:
         sr = record.service_request
@@ -151,11 +110,6 @@ class ActionView(RecordActionMixin, DetailView):
     """One action form of the job's page (crm.staff_views.RecordActionMixin)."""
 
     permission_required = WRITE
-    forms = ACTION_FORMS
-    form_record = "job"
-
-    def confirmation(self, record, action: str):
-        return _confirmation(record, action)
 
     def done(self, record, action: str) -> str:
         return _done(record, action)

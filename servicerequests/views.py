@@ -3,8 +3,6 @@ and bulk actions. Every write goes through servicerequests.services."""
 
 from __future__ import annotations
 
-from functools import cache
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import HttpResponse
@@ -28,8 +26,7 @@ from crm.staff_views import (
 from servicerequests import selectors, services
 from servicerequests.filtersets import ServiceRequestFilterSet
 from servicerequests.forms import ACTION_FORMS, BulkForm, CreateForm, states_with_statuses
-from servicerequests.lifecycle import TRANSITIONS
-from servicerequests.models import LifeCycleState as S
+from servicerequests.lifecycle import LIFE_CYCLE
 from servicerequests.queues import DEFAULT_QUEUE, QUEUES, SORTS
 
 PAGE_SIZE = 25
@@ -64,7 +61,6 @@ DONE = {
     "take": "{number} is now assigned to you.",
 }
 # States a request never leaves: the question before moving there says so.
-FINAL_STATES = (S.CANCELLED, S.COMPLETED)
 # The bulk cancel's question, for one request or several: the page's dialog (JavaScript,
 # which counts the ticked boxes) and the server's confirmation step say the same.
 BULK_CANCEL = {
@@ -100,62 +96,6 @@ class QueueView(KeysetQueueView):
         )
 
 
-def _label(action: str) -> str:
-    return TRANSITIONS[action].label if action in TRANSITIONS else action.title()
-
-
-def _offered(sr, action: str, reachable) -> bool:
-    """Whether the page offers ``action`` now: the table allows it in the request's state
-    and, for a step to another state, the type has a status there (else it could never
-    succeed). ``reachable()`` gives the type's states with a status."""
-    if action not in TRANSITIONS:
-        return sr.is_open
-    step = TRANSITIONS[action]
-    if sr.life_cycle_state not in step.sources:
-        return False
-    return step.target is None or step.target in reachable()
-
-
-def _confirmation(sr, action: str) -> Confirmation | None:
-    """The question asked before an action the table marks ``asks_first``, or None."""
-    if action not in TRANSITIONS or not TRANSITIONS[action].asks_first:
-        return None
-    step = TRANSITIONS[action]
-    question = f"{step.label} {sr.number}?"
-    if step.target in FINAL_STATES:
-        question += " It cannot be reopened."
-    return Confirmation(question, f"Yes, {step.label.lower()} {sr.number}")
-
-
-def _item(sr, action: str, form, blocked: str | None = None) -> dict:
-    return {
-        "action": action,
-        "label": _label(action),
-        "form": form,
-        "blocked": blocked,
-        "confirm": _confirmation(sr, action),
-    }
-
-
-def _actions(sr, user, bound: dict | None = None) -> list[dict]:
-    """The forms the page offers: the table's actions that would succeed now, and edits."""
-    bound = bound or {}
-    # One query for the type's states with a status, and only if a step needs it.
-    reachable = cache(lambda: states_with_statuses(sr.type))
-    offered = []
-    for action, form_class in ACTION_FORMS.items():
-        if not _offered(sr, action, reachable):
-            continue
-        blocker = services.action_blocker(sr, action) if action in TRANSITIONS else None
-        form = bound.get(action) or form_class(sr=sr, user=user, prefix=action)
-        offered.append(_item(sr, action, form, blocker))
-    # A refused form stays on the page with its error, even when the request moved on
-    # meanwhile (another tab cancelled it): the person sees why nothing happened.
-    shown = {item["action"] for item in offered}
-    offered += [_item(sr, a, form) for a, form in bound.items() if a not in shown]
-    return offered
-
-
 class DetailView(RecordPageView):
     template_name = "servicerequests/servicerequest_detail.html"
     context_name = "sr"
@@ -163,12 +103,18 @@ class DetailView(RecordPageView):
     permission_required = READ
     write_permission = WRITE
     not_found = "No such service request"
+    life_cycle = LIFE_CYCLE
+    forms = ACTION_FORMS
+    form_record = "sr"
 
     def fetch(self, user, number: str):
         return selectors.service_request_detail(user=user, number=number)
 
-    def actions(self, record, user, bound):
-        return _actions(record, user, bound)
+    def reachable_states(self, record) -> set[str]:
+        return states_with_statuses(record.type)
+
+    def blocker(self, record, action: str) -> str | None:
+        return services.action_blocker(record, action)
 
     def extra_context(self, record, user) -> dict:
         job = record.referring_to_job
@@ -179,11 +125,6 @@ class ActionView(RecordActionMixin, DetailView):
     """One action form of the request's page (crm.staff_views.RecordActionMixin)."""
 
     permission_required = WRITE
-    forms = ACTION_FORMS
-    form_record = "sr"
-
-    def confirmation(self, record, action: str):
-        return _confirmation(record, action)
 
     def done(self, record, action: str) -> str:
         return DONE[action].format(number=record.number)
