@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crm.db import run_atomic
-from crm.exceptions import InvalidLifeCycleState, InvalidParameter
+from crm.exceptions import CrmError, InvalidLifeCycleState, InvalidParameter
 from crm.models import IdempotencyKey
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -35,16 +35,19 @@ def body_hash(raw: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _header_error(error: type[CrmError], message: str, detail: str) -> CrmError:
+    """An error about the key: clients see the header named as the offending parameter."""
+    return error(message, param="Idempotency-Key", detail=detail)
+
+
 def key_from(request) -> str | None:
     value = request.META.get(HEADER)
     if value is None:
         return None
     value = value.strip()
     if not value or len(value) > 255 or "\x00" in value:
-        raise InvalidParameter(
-            "The Idempotency-Key header is invalid.",
-            param="Idempotency-Key",
-            detail="1 to 255 characters",
+        raise _header_error(
+            InvalidParameter, "The Idempotency-Key header is invalid.", "1 to 255 characters"
         )
     return value
 
@@ -61,10 +64,10 @@ def _stored(user, method_name: str, key: str, digest: str) -> IdempotencyKey | N
         rows.filter(pk=row.pk).delete()
         return None
     if row.request_hash != digest:
-        raise InvalidParameter(
+        raise _header_error(
+            InvalidParameter,
             "This Idempotency-Key was used with another request.",
-            param="Idempotency-Key",
-            detail="reuse a key only to retry the very same request",
+            "reuse a key only to retry the very same request",
         )
     return row
 
@@ -110,10 +113,10 @@ def run_once(user, method_name: str, key: str, raw: dict, work: Callable[[], tup
         if result is not None:
             return (*result, False)
         # Another request held the key; it has committed (replay it) or rolled back.
-    raise InvalidLifeCycleState(
+    raise _header_error(
+        InvalidLifeCycleState,
         "A request with this Idempotency-Key keeps failing elsewhere.",
-        param="Idempotency-Key",
-        detail="retry in a moment",
+        "retry in a moment",
     )
 
 

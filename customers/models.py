@@ -6,23 +6,18 @@ provisioning are out of scope.
 
 from django.db import models
 
-from crm.models import Entity
+from crm.models.base import Entity, Named, NamedEntity, nullable_fk
 
 
-class Country(Entity):
+class Country(Named, Entity):
     """A country, for contacts' demographics."""
 
-    name = models.CharField(max_length=100, unique=True)
     alternative_code = models.CharField(max_length=20, null=True, blank=True)
     two_character_code = models.CharField(max_length=2, unique=True)
     three_character_code = models.CharField(max_length=3, unique=True)
 
-    class Meta:
+    class Meta(Named.Meta):
         verbose_name_plural = "countries"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class Contact(Entity):
@@ -56,18 +51,12 @@ class Contact(Entity):
     gender = models.CharField(max_length=6, choices=Gender.choices, blank=True, default="")
     id_number = models.CharField(max_length=50, null=True, blank=True, db_index=True)
     passport_number = models.CharField(max_length=50, null=True, blank=True, db_index=True)
-    passport_issued_by_country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    passport_issued_by_country = nullable_fk(Country)
     social_security_number = models.CharField(max_length=50, null=True, blank=True, db_index=True)
-    id_issued_by_country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    id_issued_by_country = nullable_fk(Country)
     industry = models.CharField(max_length=100, null=True, blank=True)
     industry_sector = models.CharField(max_length=100, null=True, blank=True)
-    country_of_residence = models.ForeignKey(
-        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    country_of_residence = nullable_fk(Country)
     name_day_month = models.PositiveSmallIntegerField(null=True, blank=True)
     name_day_day = models.PositiveSmallIntegerField(null=True, blank=True)
     birth_day = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -125,18 +114,8 @@ class AccountsReceivable(Entity):
         return self.number
 
 
-class SubscriptionType(Entity):
+class SubscriptionType(NamedEntity):
     """A kind of subscription (e.g. "London")."""
-
-    name = models.CharField(max_length=100, unique=True)
-    alternative_code = models.CharField(max_length=50, unique=True, null=True, blank=True)
-    description = models.TextField(blank=True, default="")
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class Subscription(Entity):
@@ -164,9 +143,7 @@ class Subscription(Entity):
     )
     first_activated_date = models.DateTimeField(null=True, blank=True)
     deactivated_date = models.DateTimeField(null=True, blank=True)
-    deactivated_by = models.ForeignKey(
-        "crm.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    deactivated_by = nullable_fk("crm.User")
 
     class Meta:
         ordering = ["number"]

@@ -3,58 +3,42 @@
 from django.db import models
 from django.db.models import Q
 
-from crm.models import Configured, Entity
+from crm.models import Configured, Entity, NamedConfig
+from crm.models.base import Named, nullable_fk
 from crm.timeperiods import TimeUnit
 
 
-class UnitOfMeasurement(Configured):
+class MeasurementConfig(Named, Configured):
+    """Abstract base of units of measurement and of the record types measured in them.
+
+    Unlike other configuration (``NamedConfig``), their alternative codes need not be unique.
+    """
+
+    alternative_code = models.CharField(max_length=50, null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+
+    class Meta(Named.Meta):
+        abstract = True
+
+
+class UnitOfMeasurement(MeasurementConfig):
     """A unit usage or meter readings are measured in."""
 
-    name = models.CharField(max_length=100, unique=True)
-    alternative_code = models.CharField(max_length=50, null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class UdrType(Configured):
+class UdrType(MeasurementConfig):
     """A usage detail record type, for usage services."""
 
-    name = models.CharField(max_length=100, unique=True)
-    alternative_code = models.CharField(max_length=50, null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
-    unit_of_measurement = models.ForeignKey(
-        UnitOfMeasurement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    unit_of_measurement = nullable_fk(UnitOfMeasurement)
 
-    class Meta:
+    class Meta(MeasurementConfig.Meta):
         verbose_name = "UDR type"
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
-class MeterReadingType(Configured):
+class MeterReadingType(MeasurementConfig):
     """A meter reading type, for traceable physical goods."""
 
-    name = models.CharField(max_length=100, unique=True)
-    alternative_code = models.CharField(max_length=50, null=True, blank=True)
     classification = models.CharField(max_length=50, null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
-    unit_of_measurement = models.ForeignKey(
-        UnitOfMeasurement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
+    unit_of_measurement = nullable_fk(UnitOfMeasurement)
 
 
 class GlobalRate(Configured):
@@ -97,7 +81,7 @@ class GlobalRate(Configured):
         return f"{self.rate_model} {self.global_base_amount}"
 
 
-class ProductType(Configured):
+class ProductType(NamedConfig):
     """A product type: classification and behaviour shared by its products."""
 
     class Classification(models.TextChoices):
@@ -119,9 +103,6 @@ class ProductType(Configured):
         FLEXIBLEBUNDLE = "FLEXIBLEBUNDLE"
         FIXEDBUNDLE = "FIXEDBUNDLE"
 
-    name = models.CharField(max_length=100, unique=True)
-    alternative_code = models.CharField(max_length=50, unique=True, null=True, blank=True)
-    description = models.TextField(null=True, blank=True)
     classification = models.CharField(max_length=15, choices=Classification.choices)
     service_type = models.CharField(
         max_length=10,
@@ -141,25 +122,10 @@ class ProductType(Configured):
         max_length=15, choices=CompositionMethod.choices, default=CompositionMethod.FLAT
     )
     used_for_provisioning = models.BooleanField(default=False)
-    udr_type = models.ForeignKey(
-        UdrType,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Usage services only.",
-    )
-    meter_reading_type = models.ForeignKey(
-        MeterReadingType,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Traceable physical goods only.",
-    )
+    udr_type = nullable_fk(UdrType, help_text="Usage services only.")
+    meter_reading_type = nullable_fk(MeterReadingType, help_text="Traceable physical goods only.")
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedConfig.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -185,9 +151,6 @@ class ProductType(Configured):
                 name="products_type_meter_only_for_traceable",
             ),
         ]
-
-    def __str__(self):
-        return self.name
 
     @property
     def is_service(self) -> bool:

@@ -1,7 +1,13 @@
 """Identifier kinds of the organisation: users, units, groups, privacy levels."""
 
-from crm.api.identifiers import IdentifierKind, register
+from crm.api.identifiers import NAMED, IdentifierKind, register
 from crm.models import Group, PrivacyLevel, Unit, User
+
+
+def _joined(model, *related: str):
+    """Every row, with what it is shown with joined as it is found (no visibility rule)."""
+    return lambda ctx: model.objects.select_related(*related)
+
 
 register(
     IdentifierKind(
@@ -11,22 +17,8 @@ register(
         queryset=lambda ctx: User.objects.filter(is_active=True),
     )
 )
-register(
-    IdentifierKind(
-        "unit",
-        "unit",
-        {"id": "id", "name": "name", "alternative_code": "alternative_code"},
-        queryset=lambda ctx: Unit.objects.select_related("group__community"),
-    )
-)
-register(
-    IdentifierKind(
-        "group",
-        "group",
-        {"id": "id", "name": "name", "alternative_code": "alternative_code"},
-        queryset=lambda ctx: Group.objects.select_related("community"),
-    )
-)
+register(IdentifierKind("unit", "unit", NAMED, queryset=_joined(Unit, "group__community")))
+register(IdentifierKind("group", "group", NAMED, queryset=_joined(Group, "community")))
 register(
     IdentifierKind(
         "privacy_level",

@@ -163,11 +163,42 @@ def Date(attr: str) -> Attr:
     return Attr(attr, schema=DATE_SCHEMA)
 
 
+def Id(schema: dict) -> Attr:
+    """The ``id`` field: the row's primary key, never null (``schema`` gives an example)."""
+    return Attr("id", schema=schema, nullable=False)
+
+
+def attrs(*names: str) -> dict[str, Attr]:
+    """Text columns returned as stored under their own names, in the order given (the
+    order of the output): ``**attrs("name", "alternative_code", "description")``."""
+    return {name: Attr(name) for name in names}
+
+
 def Choice(attr: str, choices: Iterable[str], nullable: bool = True) -> Attr:
     return Attr(attr, schema={"type": "string", "enum": list(choices)}, nullable=nullable)
 
 
-class Nested(Field):
+class _Related(Field):
+    """A field that returns objects of another representation (one, or an array of them)."""
+
+    def __init__(self, representation: Callable[[], type[Representation]] | type, **kw):
+        super().__init__(**kw)
+        # A function returning it where the representation is declared further down.
+        self._representation = representation
+
+    @property
+    def representation(self) -> type[Representation]:
+        rep = self._representation
+        return rep if isinstance(rep, type) else rep()
+
+    def ref(self) -> dict:
+        return {"$ref": f"#/components/schemas/{self.representation.component_name()}"}
+
+    def nested(self):
+        return [self.representation]
+
+
+class Nested(_Related):
     """A foreign key, returned as the whole nested object (or null)."""
 
     def __init__(
@@ -179,20 +210,14 @@ class Nested(Field):
         prefetch: bool = False,
         **kw,
     ):
-        super().__init__(**kw)
+        super().__init__(representation, **kw)
         self.attr = attr
-        self._representation = representation
         # Fetched by a query of its own rather than joined: PostgreSQL's planning time
         # grows steeply with the number of joins, and a few deep objects (contacts with
         # their countries, units with group and community) would double them.
         self.prefetch = prefetch
         # A record with its own visibility: null when the caller may not see it.
         self.guarded = guarded
-
-    @property
-    def representation(self) -> type[Representation]:
-        rep = self._representation
-        return rep if isinstance(rep, type) else rep()
 
     def plan(self) -> Plan:
         if self.prefetch:
@@ -213,14 +238,10 @@ class Nested(Field):
         return self.representation.render(value, None, ctx)
 
     def schema(self) -> dict:
-        ref = {"$ref": f"#/components/schemas/{self.representation.component_name()}"}
-        return _nullable(ref) if self.nullable else ref
-
-    def nested(self):
-        return [self.representation]
+        return _nullable(self.ref()) if self.nullable else self.ref()
 
 
-class Many(Field):
+class Many(_Related):
     """A reverse relation (a ``*_set``), returned as an array; one prefetch query."""
 
     def __init__(
@@ -234,19 +255,13 @@ class Many(Field):
         **kw,
     ):
         kw.setdefault("nullable", False)
-        super().__init__(**kw)
+        super().__init__(representation, **kw)
         self.related_name = related_name
-        self._representation = representation
         self.fk = fk
         self.order_by = order_by
         # Attribute of each item holding a record with its own visibility: items whose
         # record the caller may not see are left out.
         self.guard = guard
-
-    @property
-    def representation(self) -> type[Representation]:
-        rep = self._representation
-        return rep if isinstance(rep, type) else rep()
 
     def plan(self) -> Plan:
         rep = self.representation
@@ -261,13 +276,7 @@ class Many(Field):
         return [rep.render(item, None, ctx) for item in items]
 
     def schema(self) -> dict:
-        return {
-            "type": "array",
-            "items": {"$ref": f"#/components/schemas/{self.representation.component_name()}"},
-        }
-
-    def nested(self):
-        return [self.representation]
+        return {"type": "array", "items": self.ref()}
 
 
 class Computed(Field):

@@ -7,6 +7,15 @@ from django.utils import timezone
 from crm.ids import HexIdField
 
 
+def nullable_fk(to, **kwargs) -> models.ForeignKey:
+    """An optional reference: null when not set, no reverse accessor, and the row it names
+    cannot be deleted while referred to. (``optional_fk`` of the work records is the same
+    without an index.)"""
+    return models.ForeignKey(
+        to, on_delete=models.PROTECT, null=True, blank=True, related_name="+", **kwargs
+    )
+
+
 class Entity(models.Model):
     """Abstract base: a 32-character upper-case hex primary key."""
 
@@ -34,38 +43,11 @@ class Logged(models.Model):
 
     created_date = models.DateTimeField(db_index=True)
     updated_date = models.DateTimeField()
-    created_by_user = models.ForeignKey(
-        "crm.User",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        db_index=False,
-    )
-    updated_by_user = models.ForeignKey(
-        "crm.User",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        db_index=False,
-    )
-    created_by_unit = models.ForeignKey(
-        "crm.Unit",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        db_index=False,
-    )
-    updated_by_unit = models.ForeignKey(
-        "crm.Unit",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-        db_index=False,
-    )
+    # No query looks a row up by who created or updated it: no indexes to maintain.
+    created_by_user = nullable_fk("crm.User", db_index=False)
+    updated_by_user = nullable_fk("crm.User", db_index=False)
+    created_by_unit = nullable_fk("crm.Unit", db_index=False)
+    updated_by_unit = nullable_fk("crm.Unit", db_index=False)
 
     class Meta:
         abstract = True

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from crm.ids import HexIdField
-from crm.models.base import Entity, Named, NamedEntity
+from crm.models.base import Entity, Named, NamedEntity, nullable_fk
 
 
 class Community(Named, Entity):
@@ -65,12 +65,8 @@ class User(AbstractUser):
     crm_groups = models.ManyToManyField(
         Group, blank=True, related_name="members", verbose_name="groups (CRM)"
     )
-    clearance = models.ForeignKey(
+    clearance = nullable_fk(
         PrivacyLevel,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
         help_text="Highest privacy level this user may see. Empty: only unrestricted records.",
     )
 

@@ -1,6 +1,6 @@
 """Short objects of customers as CRM.COM embeds them (seed 004)."""
 
-from crm.api.representation import Attr, Choice, Computed, Nested, Representation
+from crm.api.representation import Attr, Choice, Computed, Id, Nested, Representation, attrs
 from customers.models import AccountsReceivable, Contact, Country, Subscription, SubscriptionType
 
 ID = {"type": "string", "example": "C88FBE77E4504F3791C219A7DCE21843"}
@@ -10,11 +10,8 @@ INT_OR_NULL = {"type": "integer", "nullable": True}
 class CountryRepr(Representation):
     model = Country
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "alternative_code": Attr("alternative_code"),
-        "two_character_code": Attr("two_character_code"),
-        "three_character_code": Attr("three_character_code"),
+        "id": Id(ID),
+        **attrs("name", "alternative_code", "two_character_code", "three_character_code"),
     }
 
 
@@ -78,7 +75,7 @@ class ContactRepr(Representation):
 
     model = Contact
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
+        "id": Id(ID),
         "type": Choice("type", Contact.Type.values, nullable=False),
         "name": Computed(
             lambda c, ctx: c.name, columns=["type", "first_name", "last_name", "company_name"]
@@ -119,9 +116,8 @@ class AccountsReceivableRepr(Representation):
 
     model = AccountsReceivable
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "number": Attr("number"),
-        "name": Attr("name"),
+        "id": Id(ID),
+        **attrs("number", "name"),
         "life_cycle_state": Choice("life_cycle_state", AccountsReceivable.LifeCycleState.values),
         "account_owner": Nested("owner", ContactRepr, prefetch=True),
     }
@@ -129,12 +125,7 @@ class AccountsReceivableRepr(Representation):
 
 class SubscriptionTypeRepr(Representation):
     model = SubscriptionType
-    fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "description": Attr("description"),
-        "alternative_code": Attr("alternative_code"),
-    }
+    fields = {"id": Id(ID), **attrs("name", "description", "alternative_code")}
 
 
 class SubscriptionRepr(Representation):
@@ -142,7 +133,7 @@ class SubscriptionRepr(Representation):
 
     model = Subscription
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
+        "id": Id(ID),
         "number": Attr("number"),
         "life_cycle_state": Choice("life_cycle_state", Subscription.LifeCycleState.values),
         "first_activated_date": Attr("first_activated_date", schema={"type": "string"}),

@@ -6,8 +6,10 @@ from crm.api.representation import (
     Attr,
     Choice,
     Computed,
+    Id,
     Nested,
     Representation,
+    attrs,
 )
 from products.models import (
     GlobalRate,
@@ -23,22 +25,15 @@ ID = {"type": "string", "example": "362AF22847BA4ED0CDED5CDFF8BABBC1"}
 
 class UnitOfMeasurementRepr(Representation):
     model = UnitOfMeasurement
-    fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "description": Attr("description"),
-        "alternative_code": Attr("alternative_code"),
-    }
+    fields = {"id": Id(ID), **attrs("name", "description", "alternative_code")}
 
 
 class UdrTypeRepr(Representation):
     model = UdrType
     description = "Usage detail record type."
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "alternative_code": Attr("alternative_code"),
-        "description": Attr("description"),
+        "id": Id(ID),
+        **attrs("name", "alternative_code", "description"),
         "unit_of_measurement": Nested("unit_of_measurement", UnitOfMeasurementRepr),
     }
 
@@ -46,11 +41,8 @@ class UdrTypeRepr(Representation):
 class MeterReadingTypeRepr(Representation):
     model = MeterReadingType
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "alternative_code": Attr("alternative_code"),
-        "classification": Attr("classification"),
-        "description": Attr("description"),
+        "id": Id(ID),
+        **attrs("name", "alternative_code", "classification", "description"),
         "unit_of_measurement": Nested("unit_of_measurement", UnitOfMeasurementRepr),
     }
 
@@ -58,7 +50,7 @@ class MeterReadingTypeRepr(Representation):
 class GlobalRateRepr(Representation):
     model = GlobalRate
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
+        "id": Id(ID),
         "rate_model": Choice("rate_model", GlobalRate.RateModel.values),
         "global_base_amount": Attr("global_base_amount", schema={"type": "number"}),
         "base_rate_applied_per": Choice("base_rate_applied_per", GlobalRate.AppliedPer.values),
@@ -76,10 +68,8 @@ class GlobalRateRepr(Representation):
 class ProductTypeRepr(Representation):
     model = ProductType
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "alternative_code": Attr("alternative_code"),
-        "description": Attr("description"),
+        "id": Id(ID),
+        **attrs("name", "alternative_code", "description"),
         "classification": Choice("classification", ProductType.Classification.values),
         "service_type": Choice("service_type", ProductType.ServiceType.values),
         "physical_good_type": Choice("physical_good_type", ProductType.PhysicalGoodType.values),
@@ -93,10 +83,8 @@ class ProductTypeRepr(Representation):
 class ProductRepr(Representation):
     model = Product
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "code": Attr("code"),
-        "alternative_code": Attr("alternative_code"),
-        "description": Attr("description"),
+        "id": Id(ID),
+        **attrs("code", "alternative_code", "description"),
         "priority_level": Attr("priority_level", schema={"type": "integer"}),
         "global_rate": Nested("global_rate", GlobalRateRepr),
         "product_type": Nested("product_type", ProductTypeRepr),
@@ -107,7 +95,7 @@ def product_row_repr(name: str, model, id_schema: dict, *, before=None, after=No
     """A row of a set that holds a product (a request's service, a job's expense):
     ``{id, <before>, product, <after>}``."""
     fields = {
-        "id": Attr("id", schema=id_schema, nullable=False),
+        "id": Id(id_schema),
         **(before or {}),
         "product": Nested("product", ProductRepr, nullable=False),
         **(after or {}),
