@@ -174,6 +174,11 @@ def attrs(*names: str) -> dict[str, Attr]:
     return {name: Attr(name) for name in names}
 
 
+def dates(*names: str) -> dict[str, Field]:
+    """Date columns returned under their own names, in the order given."""
+    return {name: Date(name) for name in names}
+
+
 def Choice(attr: str, choices: Iterable[str], nullable: bool = True) -> Attr:
     return Attr(attr, schema={"type": "string", "enum": list(choices)}, nullable=nullable)
 

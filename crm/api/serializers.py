@@ -11,9 +11,11 @@ from crm.api.representation import (
     Computed,
     Date,
     Field,
+    Id,
     Nested,
     Plan,
     Representation,
+    attrs,
 )
 from crm.models import Group, PrivacyLevel, Unit, User
 
@@ -25,9 +27,8 @@ class UserRepr(Representation):
 
     model = User
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "username": Attr("username"),
-        "person_name": Attr("person_name"),
+        "id": Id(ID),
+        **attrs("username", "person_name"),
     }
 
 
@@ -41,10 +42,8 @@ class AssignedUserRepr(Representation):
 class UnitRepr(Representation):
     model = Unit
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "alternative_code": Attr("alternative_code"),
-        "description": Attr("description"),
+        "id": Id(ID),
+        **attrs("name", "alternative_code", "description"),
         "group_name": Computed(
             lambda unit, ctx: unit.group.name, columns=["group", "group__name"], select=["group"]
         ),
@@ -59,10 +58,8 @@ class UnitRepr(Representation):
 class GroupRepr(Representation):
     model = Group
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "alternative_code": Attr("alternative_code"),
-        "description": Attr("description"),
+        "id": Id(ID),
+        **attrs("name", "alternative_code", "description"),
         "community_name": Computed(
             lambda group, ctx: group.community.name,
             columns=["community", "community__name"],
@@ -74,7 +71,7 @@ class GroupRepr(Representation):
 class PrivacyLevelRepr(Representation):
     model = PrivacyLevel
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
+        "id": Id(ID),
         "name": Attr("name"),
         "number": Attr("number", schema={"type": "integer"}),
         "description": Attr("description"),
@@ -203,10 +200,8 @@ def status_repr(name: str, model, states, id_schema: dict) -> type[Representatio
         name,
         model,
         {
-            "id": Attr("id", schema=id_schema, nullable=False),
-            "name": Attr("name"),
-            "alternative_code": Attr("alternative_code"),
-            "description": Attr("description"),
+            "id": Id(id_schema),
+            **attrs("name", "alternative_code", "description"),
             "life_cycle_state": Choice("life_cycle_state", states, nullable=False),
         },
     )
@@ -218,7 +213,7 @@ def type_status_repr(name: str, model, status, id_schema: dict) -> type[Represen
         name,
         model,
         {
-            "id": Attr("id", schema=id_schema, nullable=False),
+            "id": Id(id_schema),
             "default": Attr("is_default", schema={"type": "boolean"}, nullable=False),
             "status": Nested("status", status, nullable=False),
         },

@@ -10,9 +10,11 @@ from crm.api.representation import (
     Choice,
     Computed,
     Date,
+    Id,
     Many,
     Nested,
     Representation,
+    attrs,
 )
 from crm.api.serializers import (
     Composite,
@@ -46,10 +48,8 @@ class JobTypeCompleteRepr(Representation):
 
     model = JobType
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "alternative_code": Attr("alternative_code"),
-        "description": Attr("description"),
+        "id": Id(ID),
+        **attrs("name", "alternative_code", "description"),
         "life_cycle_state": Choice("life_cycle_state", JobType.LifeCycleState.values),
         "billing_directive": Choice("billing_directive", JobType.BillingDirective.values),
         "fulfillment_scope": Choice("fulfillment_scope", FulfillmentScope.values),
@@ -79,10 +79,8 @@ class JobTypeRepr(Representation):
 
     model = JobType
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "alternative_code": Attr("alternative_code"),
-        "description": Attr("description"),
+        "id": Id(ID),
+        **attrs("name", "alternative_code", "description"),
         "fulfillment_method": Choice("fulfillment_method", JobType.FulfillmentMethod.values),
         "fulfillment_scope": Choice("fulfillment_scope", FulfillmentScope.values),
     }
@@ -95,7 +93,7 @@ class JobNextStatusRepr(Representation):
 
     model = models.JobTypeStatus
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
+        "id": Id(ID),
         "default": Computed(
             lambda row, ctx: row.next_default, schema={"type": "boolean"}, nullable=False
         ),
@@ -109,29 +107,24 @@ class JobNextStatusRepr(Representation):
 class JobCategoryRepr(Representation):
     model = models.JobCategory
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "code": Attr("code"),
-        "description": Attr("description"),
+        "id": Id(ID),
+        **attrs("name", "code", "description"),
     }
 
 
 class ActivityTypeRepr(Representation):
     model = models.ActivityType
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "description": Attr("description"),
-        "alternative_code": Attr("alternative_code"),
+        "id": Id(ID),
+        **attrs("name", "description", "alternative_code"),
     }
 
 
 class BillingTermSchemeRepr(Representation):
     model = models.BillingTermScheme
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "code": Attr("code"),
-        "name": Attr("name"),
+        "id": Id(ID),
+        **attrs("code", "name"),
         "life_cycle_state": Choice(
             "life_cycle_state", models.BillingTermScheme.LifeCycleState.values
         ),
@@ -144,10 +137,8 @@ class BillingTermSchemeRepr(Representation):
 class PricePlanRepr(Representation):
     model = models.PricePlan
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "code": Attr("code"),
-        "name": Attr("name"),
-        "description": Attr("description"),
+        "id": Id(ID),
+        **attrs("code", "name", "description"),
         "type": Choice("type", models.PricePlan.Type.values),
         "effective_date": Date("effective_date"),
         "expiration_date": Date("expiration_date"),
@@ -159,7 +150,7 @@ class JobBillingTermsRepr(Representation):
 
     model = models.JobBillingTerms
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
+        "id": Id(ID),
         "agreement_date": Date("agreement_date"),
         "effective_date": Date("effective_date"),
         "expiration_date": Date("expiration_date"),
@@ -208,7 +199,7 @@ JobRequestedExpenseRepr = product_row_repr(
 class JobRequestedActivityServiceRepr(Representation):
     model = models.JobRequestedActivityService
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
+        "id": Id(ID),
         "activity_type": Nested("activity_type", ActivityTypeRepr, nullable=False),
         "product": Nested("product", ProductRepr, nullable=False),
     }
@@ -225,7 +216,7 @@ class JobActivityRepr(Representation):
 
     model = models.JobActivity
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
+        "id": Id(ID),
         "activity_type": Nested("activity_type", ActivityTypeRepr, nullable=False),
         "product": Nested("product", ProductRepr, nullable=False),
         "created_date": Date("created_date"),
@@ -241,12 +232,8 @@ class JobRepr(Representation):
 
     model = models.Job
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "number": Attr("number"),
-        "description": Attr("description"),
-        "notes": Attr("notes"),
-        "contact_email": Attr("contact_email"),
-        "contact_phone": Attr("contact_phone"),
+        "id": Id(ID),
+        **attrs("number", "description", "notes", "contact_email", "contact_phone"),
         "life_cycle_state": Choice("life_cycle_state", JobLifeCycleState.values, nullable=False),
         "rating_state": Choice("rating_state", models.Job.RatingState.values),
         "start_date": Date("start_date"),

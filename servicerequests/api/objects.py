@@ -1,6 +1,6 @@
 """The service request object (contract section 3, reference section 2.8)."""
 
-from crm.api.representation import Attr, Choice, Date, Many, Nested, Representation
+from crm.api.representation import Attr, Choice, Date, Id, Many, Nested, Representation, attrs
 from crm.api.serializers import (
     Composite,
     GroupRepr,
@@ -38,7 +38,7 @@ ServiceRequestPhysicalGoodRepr = product_row_repr(
 class ServiceRequestRelationRepr(Representation):
     model = m.ServiceRequestRelation
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
+        "id": Id(ID),
         "service_request": Nested("related", ServiceRequestShortRepr, nullable=False),
         "description": Attr("description"),
     }
@@ -62,7 +62,7 @@ def step_object(step: StepKind) -> Composite:
 class ServiceRequestRepr(Representation):
     model = m.ServiceRequest
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
+        "id": Id(ID),
         "number": Attr("number"),
         "life_cycle_state": Choice("life_cycle_state", m.LifeCycleState.values, nullable=False),
         "type": Nested("type", config.ServiceRequestTypeRepr, nullable=False),
@@ -70,10 +70,7 @@ class ServiceRequestRepr(Representation):
         "category": Nested("category", config.ServiceRequestCategoryRepr, nullable=False),
         "accounts_receivable": Nested("accounts_receivable", AccountsReceivableRepr, prefetch=True),
         "caller": Nested("caller", ContactRepr, prefetch=True),
-        "caller_email": Attr("caller_email"),
-        "caller_phone": Attr("caller_phone"),
-        "description": Attr("description"),
-        "notes": Attr("notes"),
+        **attrs("caller_email", "caller_phone", "description", "notes"),
         "urgency_level": Choice("urgency_level", m.UrgencyLevel.values, nullable=False),
         "impact_level": Choice("impact_level", m.ImpactLevel.values, nullable=False),
         "priority": Choice("priority", m.Priority.values),

@@ -1,6 +1,6 @@
 """Web API objects of service request configuration (contract section 3)."""
 
-from crm.api.representation import Attr, Nested, Representation
+from crm.api.representation import Attr, Id, Nested, Representation, attrs
 from crm.api.serializers import status_repr, type_reason_repr, type_status_repr
 from products.api.serializers import ProductRepr, ProductTypeRepr
 from servicerequests import models
@@ -12,10 +12,8 @@ ID = {"type": "string", "example": "FB4A0B28CF194EF7819B0888B64B4210"}
 class ServiceRequestTypeRepr(Representation):
     model = models.ServiceRequestType
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "alternative_code": Attr("alternative_code"),
-        "description": Attr("description"),
+        "id": Id(ID),
+        **attrs("name", "alternative_code", "description"),
     }
 
 
@@ -36,10 +34,8 @@ def category_repr(model_class, label: str) -> type[Representation]:
             "model": model_class,
             "description": label,
             "fields": {
-                "id": Attr("id", schema=ID, nullable=False),
-                "name": Attr("name"),
-                "code": Attr("code"),
-                "description": Attr("description"),
+                "id": Id(ID),
+                **attrs("name", "code", "description"),
                 "requires_customer_acceptance": Attr(
                     "requires_customer_acceptance", schema={"type": "boolean"}, nullable=False
                 ),
@@ -69,10 +65,8 @@ STEP_CATEGORY_REPRS = {
 class CancellationReasonRepr(Representation):
     model = models.CancellationReason
     fields = {
-        "id": Attr("id", schema=ID, nullable=False),
-        "name": Attr("name"),
-        "alternative_code": Attr("alternative_code"),
-        "description": Attr("description"),
+        "id": Id(ID),
+        **attrs("name", "alternative_code", "description"),
     }
 
 
@@ -90,7 +84,7 @@ def allowed_product_repr(model_class, label: str) -> type[Representation]:
             "model": model_class,
             "description": label,
             "fields": {
-                "id": Attr("id", schema=ID, nullable=False),
+                "id": Id(ID),
                 "product": Nested("product", ProductRepr),
                 "product_type": Nested("product_type", ProductTypeRepr),
             },
