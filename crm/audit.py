@@ -60,7 +60,10 @@ def assignee(record) -> str | None:
 def period(record) -> str | None:
     """The stored estimated completion time in words (``3 days``)."""
     value, unit = record.estimated_completion_value, record.estimated_completion_uot
-    return f"{value} {unit.lower()}" if value is not None and unit else None
+    if value is None or not unit:
+        return None
+    unit = unit.lower()
+    return f"{value} {unit.removesuffix('s') if value == 1 else unit}"
 
 
 def work_record_fields() -> tuple[Tracked, ...]:

@@ -1,5 +1,7 @@
 """The background scan: flag open service requests and jobs that approach, or passed, their
-expected completion, and notify who works them.
+expected completion, and notify who works them. For service requests that is their service
+level (contract section 8): at risk at the row's at-risk moment, breached at its target,
+never while the clock is paused, once per target (a moved target may be flagged again).
 
 It works in bounded batches, each its own transaction: rows are picked through a partial
 index (open and not flagged yet), locked (skipping rows another scan holds), flagged by an
@@ -49,19 +51,25 @@ class Target:
     fk: str  # the foreign key to the row, on events and notifications
     open_states: tuple[str, ...]
     label: str
+    # Service levels (service requests): the row's at-risk moment replaces the type's
+    # warning window, and a paused row is never flagged.
+    at_risk_field: str | None = None
+    paused_field: str | None = None
 
     @classmethod
     def of(cls, model) -> Target:
         """The target for a work record model (crm.models.WorkRecord): its type, its
-        event rows and their foreign key, its open states and its name."""
+        event rows and their foreign key, its open states, its name and its clock."""
         events = model._meta.get_field("events")
         return cls(
             model=model,
             type_model=model._meta.get_field("type").related_model,
             event_model=events.related_model,
             fk=events.field.name,
-            open_states=model.OPEN_STATES,
+            open_states=model.CLOCK_STATES or model.OPEN_STATES,
             label=str(model._meta.verbose_name),
+            at_risk_field=model.AT_RISK_FIELD,
+            paused_field=model.PAUSED_FIELD,
         )
 
 
@@ -91,9 +99,14 @@ def warning_window(target: Target, now: datetime) -> Q:
 def due_condition(target: Target, kind: str, now: datetime) -> Q:
     """The guards, used both to pick rows and again in the UPDATE that flags them."""
     unflagged = Q(life_cycle_state__in=target.open_states, **{FLAG_FIELDS[kind]: None})
-    if kind == APPROACHING:
-        return unflagged & warning_window(target, now)
-    return unflagged & Q(expected_completion_date__lt=now)
+    if target.paused_field:
+        unflagged &= Q(**{f"{target.paused_field}__isnull": True})
+    if kind == OVERDUE:
+        return unflagged & Q(expected_completion_date__lt=now)
+    if target.at_risk_field:
+        due = Q(**{f"{target.at_risk_field}__lte": now}, expected_completion_date__gte=now)
+        return unflagged & due
+    return unflagged & warning_window(target, now)
 
 
 def scan(
@@ -165,9 +178,14 @@ def _record(target: Target, kind: str, rows: list[dict], now: datetime) -> None:
 
 def _message(target: Target, kind: str, row: dict) -> str:
     due = timezone.localtime(row["expected_completion_date"]).strftime("%Y-%m-%d %H:%M")
+    subject = f"{target.label.capitalize()} {row['number']}"
+    if target.at_risk_field:  # a service level: at risk, then breached
+        if kind == APPROACHING:
+            return f"{subject} is at risk of missing its target ({due})."
+        return f"{subject} breached its target ({due})."
     if kind == APPROACHING:
-        return f"{target.label.capitalize()} {row['number']} is due on {due}."
-    return f"{target.label.capitalize()} {row['number']} was due on {due} and is overdue."
+        return f"{subject} is due on {due}."
+    return f"{subject} was due on {due} and is overdue."
 
 
 def _recipients(rows: list[dict]) -> dict[str, list[str]]:

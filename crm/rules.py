@@ -54,19 +54,22 @@ def completion(
     estimated: TimePeriod | None,
     default: TimePeriod | None,
     expected_param: str = "expected_completion_date",
+    add=add_period,
 ) -> tuple[datetime | None, TimePeriod | None]:
     """``expected_completion_date`` and ``estimated_completion_time`` from each other.
 
     Give one and the other is computed from ``start``; give neither and ``default`` (the
     type's target) applies; both together are refused by the method's rules beforehand.
+    ``add(start, value, uot)`` reaches a target (a business calendar counts working time;
+    the default, around the clock).
     """
     given = estimated is not None
     if estimated is None and expected is None:
         estimated = default
     if estimated is not None:
         try:
-            return add_period(start, estimated.value, estimated.uot), estimated
-        except PeriodOverflow as exc:
+            return add(start, estimated.value, estimated.uot), estimated
+        except (PeriodOverflow, ValueError) as exc:
             raise InvalidParameter(
                 "The expected completion date would be past the calendar.",
                 param="estimated_completion_time" if given else "start_date",

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "products",
     "servicerequests",
     "jobs",
+    "sla",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ from servicerequests.models import (
     ServiceRequestType,
 )
 from servicerequests.steps import BY_NAME
+from sla import clock
 
 
 def pending_acceptance_q(kind: str) -> Q:
@@ -83,6 +84,11 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
         method="filter_pending_acceptance",
         choices=[(k, k.replace("_", " ")) for k in ("any", *BY_NAME)],
     )
+    sla_status = django_filters.MultipleChoiceFilter(
+        choices=[(value, value.replace("_", " ").capitalize()) for value in clock.STATUSES],
+        method="filter_sla_status",
+        label="Service level",
+    )
     q = django_filters.CharFilter(method="search", label="Number or account")
 
     class Meta:
@@ -96,6 +102,9 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Q(life_cycle_state__in=OPEN_STATES, expected_completion_date__lt=timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_sla_status(self, queryset, name, value):
+        return queryset.filter(clock.status_q(value, timezone.now())) if value else queryset
 
     def filter_pending_acceptance(self, queryset, name, value):
         return queryset.filter(pending_acceptance_q(value))

@@ -21,6 +21,7 @@ from servicerequests.steps import (
     TEMPORARY_RESOLUTION,
     StepKind,
 )
+from sla import clock as sla_clock
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -66,6 +67,20 @@ class ContactChoice(forms.ModelChoiceField):
         return f"{obj.name} ({obj.id_number or obj.vat_registration_number or obj.pk[:8]})"
 
 
+class StatusChoice(forms.ModelChoiceField):
+    """A status list that says which statuses pause the service-level clock (section 8):
+    choosing one is how an agent puts the countdown on hold."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", m.ServiceRequestStatus.objects.none())
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj):
+        if sla_clock.effect_for(obj.life_cycle_state, obj.clock_effect) == sla_clock.PAUSE:
+            return f"{obj.name} (pauses the clock)"
+        return obj.name
+
+
 class UserChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.display_name
@@ -95,7 +110,7 @@ class StepForm(ActionForm):
 
     kind: StepKind
     target = ""
-    status = forms.ModelChoiceField(queryset=m.ServiceRequestStatus.objects.none())
+    status = StatusChoice()
     category = forms.ModelChoiceField(queryset=m.ResponseCategory.objects.none())
     by = UserChoice(queryset=User.objects.filter(is_active=True), label="By")
     date = forms.DateTimeField(widget=DATETIME, label="Date")
@@ -145,7 +160,7 @@ FinalResolveForm = step_form(FINAL_RESOLUTION)
 
 
 class CompleteForm(ActionForm):
-    status = forms.ModelChoiceField(queryset=m.ServiceRequestStatus.objects.none())
+    status = StatusChoice()
     notes = forms.CharField(widget=TEXT, required=False)
     param_fields = {"status_identifier": "status"}
     target = m.LifeCycleState.COMPLETED
@@ -299,6 +314,35 @@ class EditForm(ActionForm):
         return kwargs
 
 
+class ChangeStatusForm(ActionForm):
+    """Another status of the same life-cycle state: "On Hold" pauses the service-level
+    clock, going back to "Pending" resumes it and moves the target by the pause."""
+
+    status = StatusChoice(
+        help_text="A status that pauses the clock stops the service-level countdown until "
+        "the request moves to another status; the target then moves by the paused time."
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Optional; shown on the timeline.",
+    )
+    param_fields = {"status_identifier": "status", "note": "reason"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].queryset = other_statuses(self.sr)
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"status": data["status"], "note": data["reason"].strip()}
+
+
+def other_statuses(sr: m.ServiceRequest):
+    """The statuses the request may change to without leaving its state."""
+    return statuses(sr.type, sr.life_cycle_state).exclude(pk=sr.status_id)
+
+
 ACTION_FORMS = {
     "respond": RespondForm,
     "temporary_resolve": TemporaryResolveForm,
@@ -309,6 +353,7 @@ ACTION_FORMS = {
     "temporary_resolution_accept": AcceptForm,
     "final_resolution_accept": AcceptForm,
     "assign": AssignForm,
+    "status": ChangeStatusForm,
     "edit": EditForm,
 }
 
@@ -396,7 +441,7 @@ class CreateForm(forms.Form):
     caller = ContactChoice(
         queryset=Contact.objects.all(), required=False, help_text="Empty: the account owner."
     )
-    status = forms.ModelChoiceField(queryset=m.ServiceRequestStatus.objects.none())
+    status = StatusChoice()
     category = forms.ModelChoiceField(queryset=m.ServiceRequestCategory.objects.none())
     urgency_level = forms.ChoiceField(choices=m.UrgencyLevel.choices, initial="URGENCY2")
     impact_level = forms.ChoiceField(choices=m.ImpactLevel.choices, initial="IMPACT2")

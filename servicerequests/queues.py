@@ -35,6 +35,9 @@ QUEUES = queues(
         lambda user: {"approaching": True, "open": True, "overdue": False},
     ),
     Queue("overdue", "Overdue", lambda user: {"overdue": True}),
+    # Service levels (contract section 8): worked out from the clock, pauses included.
+    Queue("at-risk", "At risk", lambda user: {"sla_status": ["AT_RISK"]}),
+    Queue("breached", "Breached", lambda user: {"sla_status": ["BREACHED"]}),
     Queue(
         "recently-completed",
         "Recently completed",

@@ -58,6 +58,8 @@ QUEUE_RELATED = (
     "accounts_receivable",
     "caller",
     "type",
+    # The countdown reads the type's business calendar (sla.words).
+    "type__calendar",
     "status",
     "assigned_to_user",
     "owned_by_group",

@@ -25,7 +25,13 @@ from crm.staff_views import (
 )
 from servicerequests import selectors, services
 from servicerequests.filtersets import ServiceRequestFilterSet
-from servicerequests.forms import ACTION_FORMS, BulkForm, CreateForm, states_with_statuses
+from servicerequests.forms import (
+    ACTION_FORMS,
+    BulkForm,
+    CreateForm,
+    other_statuses,
+    states_with_statuses,
+)
 from servicerequests.lifecycle import LIFE_CYCLE
 from servicerequests.queues import DEFAULT_QUEUE, QUEUES, SORTS
 
@@ -38,6 +44,7 @@ USER_FILTERS = (
     "category",
     "state",
     "priority",
+    "sla_status",
     "assignee",
     "group",
     "due_before",
@@ -57,6 +64,7 @@ DONE = {
     "temporary_resolution_accept": "Temporary resolution accepted.",
     "final_resolution_accept": "Final resolution accepted.",
     "assign": "Assignment saved.",
+    "status": "Status changed.",
     "edit": "Changes saved.",
     "take": "{number} is now assigned to you.",
 }
@@ -81,7 +89,7 @@ class QueueView(KeysetQueueView):
     table_template = "servicerequests/includes/queue_table.html"
     queues, sorts, default_queue = QUEUES, SORTS, DEFAULT_QUEUE
     user_filters = USER_FILTERS
-    multi_filters = ("state", "priority")
+    multi_filters = ("state", "priority", "sla_status")
 
     def select(self, user, filters):
         return selectors.service_request_queue(user=user, filters=filters)
@@ -106,6 +114,7 @@ class DetailView(RecordPageView):
     life_cycle = LIFE_CYCLE
     forms = ACTION_FORMS
     form_record = "sr"
+    edit_labels = {"assign": "Assign", "status": "Change status", "edit": "Edit"}
 
     def fetch(self, user, number: str):
         return selectors.service_request_detail(user=user, number=number)
@@ -115,6 +124,11 @@ class DetailView(RecordPageView):
 
     def blocker(self, record, action: str) -> str | None:
         return services.action_blocker(record, action)
+
+    def edit_offered(self, record, action: str) -> bool:
+        if action == "status":  # only when the state has another status to change to
+            return record.is_open and other_statuses(record).exists()
+        return record.is_open
 
     def extra_context(self, record, user) -> dict:
         job = record.referring_to_job

@@ -187,4 +187,11 @@ def make_service_request(**overrides) -> sr.ServiceRequest:
         "updated_date": now,
     }
     values.update(overrides)
-    return sr.ServiceRequest.objects.create(**values)
+    request = sr.ServiceRequest(**values)
+    if request.expected_completion_date and "sla_at_risk_date" not in overrides:
+        # As the services do: the at-risk moment follows the target (contract section 8).
+        from sla.services import retarget
+
+        retarget(request)
+    request.save(force_insert=True)
+    return request

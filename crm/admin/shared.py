@@ -106,6 +106,7 @@ PERIOD_VALUE_LABELS = {
     "estimated_completion_value": "Estimated completion time",
     "warning_period_value": "Warning period",
     "time_period_value": "Completion time",
+    "response_target_value": "Response target",
 }
 UNIT_OF_TIME_LABEL = "Unit of time"
 

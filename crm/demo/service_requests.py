@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crm.demo.base import upsert
+from crm.demo.service_levels import load_calendars
 from products.models import Product
 from servicerequests import models as sm
 
@@ -12,6 +13,8 @@ S = sm.LifeCycleState
 SR_STATUSES = [  # name, alternative code, state, default for its state
     ("Pending", "PEN", S.PENDING, True),
     ("Waiting for Customer", "WFC", S.PENDING, False),
+    # Contract section 8: a PENDING status that pauses the service-level clock.
+    ("On Hold", "HLD", S.PENDING, False),
     ("Responded", "RES", S.RESPONDED, True),
     ("Temporary Resolved", "TRS", S.TEMPORARY_RESOLVED, True),
     ("Final Resolved", "FRS", S.FINAL_RESOLVED, True),
@@ -48,13 +51,43 @@ SR_REASONS = [
     ),
     ("5E7D9C1B3A2F4E6D8C0B1A2F3E4D5C6B", "Cancellation Reason C", "CRC", "Raised by mistake"),
 ]
-# name, alternative code, description, estimated (value, unit), warning (value, unit), email
+# name, alternative code, description, estimated (value, unit), warning (value, unit), email,
+# business calendar (section 8), completion targets per priority
 
 
 SR_TYPES = [
-    ("Technical Support", "TS", "Faults and technical questions", (3, "DAYS"), (1, "DAYS"), False),
-    ("Customer Complaint", "CC", "Complaints about the service", (5, "DAYS"), (12, "HOURS"), True),
+    (
+        "Technical Support",
+        "TS",
+        "Faults and technical questions",
+        (3, "DAYS"),
+        (1, "DAYS"),
+        False,
+        None,
+        True,
+    ),
+    (
+        "Customer Complaint",
+        "CC",
+        "Complaints about the service",
+        (5, "DAYS"),
+        (12, "HOURS"),
+        True,
+        None,
+        True,
+    ),
+    (
+        "On-site Repair",
+        "OSR",
+        "Repairs at the customer's premises",
+        (8, "HOURS"),
+        (2, "HOURS"),
+        False,
+        "Office hours",
+        False,
+    ),
 ]
+PAUSING = {"On Hold"}
 
 
 LEVELS = ["1", "2", "3"]
@@ -110,7 +143,11 @@ def load_service_request_config(products: dict[str, Product]) -> None:
         name: upsert(
             sm.ServiceRequestStatus,
             {"name": name},
-            {"alternative_code": alt, "life_cycle_state": state},
+            {
+                "alternative_code": alt,
+                "life_cycle_state": state,
+                "clock_effect": "PAUSE" if name in PAUSING else "RUN",
+            },
         )
         for name, alt, state, _default in SR_STATUSES
     }
@@ -128,7 +165,9 @@ def load_service_request_config(products: dict[str, Product]) -> None:
         for id, name, alt, description in SR_REASONS
     ]
     load_priority_matrix()
-    for index, (name, alt, description, estimated, warning, email) in enumerate(SR_TYPES):
+    calendars = load_calendars()
+    for index, row in enumerate(SR_TYPES):
+        name, alt, description, estimated, warning, email, calendar, targets = row
         sr_type = upsert(
             sm.ServiceRequestType,
             {"name": name},
@@ -140,12 +179,17 @@ def load_service_request_config(products: dict[str, Product]) -> None:
                 "warning_period_value": warning[0],
                 "warning_period_uot": warning[1],
                 "email_customer_on_status_change": email,
+                "calendar": calendars.get(calendar),
+                "at_risk_percentage": 75,
             },
         )
         _allow_statuses(sr_type, statuses)
         sr_type.categories.set([c for c in categories if isinstance(c, sm.ServiceRequestCategory)])
         _allow_products(sr_type, products, SERVICE_ROW_ID if index == 0 else None)
         _allow_reasons(sr_type, reasons)
+        if not targets:
+            sm.CompletionTarget.objects.filter(type=sr_type).delete()
+            continue
         for priority, hours in TARGET_HOURS.items():
             upsert(
                 sm.CompletionTarget,

@@ -59,6 +59,11 @@ class WorkRecord(Entity, Logged):
     """
 
     OPEN_STATES: tuple[str, ...] = ()
+    # Service levels (crm.flagging): the states whose clock runs (empty: the open ones),
+    # the column of the at-risk moment and the column saying the clock is paused.
+    CLOCK_STATES: tuple[str, ...] = ()
+    AT_RISK_FIELD: str | None = None
+    PAUSED_FIELD: str | None = None
 
     number = models.CharField(max_length=20, unique=True)
     description = models.TextField(null=True, blank=True)
@@ -157,7 +162,9 @@ def work_type_constraints(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
-def work_record_indexes(prefix: str, open_states: tuple[str, ...]) -> list[models.Index]:
+def work_record_indexes(
+    prefix: str, open_states: tuple[str, ...], at_risk_field: str = "expected_completion_date"
+) -> list[models.Index]:
     """The indexes the queues and the background scan of both apps use."""
     return [
         # Newest first per state: every get_<state> list and the state queues.
@@ -185,7 +192,7 @@ def work_record_indexes(prefix: str, open_states: tuple[str, ...]) -> list[model
         # The background scan's two questions: open records not flagged yet. Both stay
         # small: a record leaves them once flagged or closed.
         models.Index(
-            fields=["expected_completion_date"],
+            fields=[at_risk_field],
             condition=Q(life_cycle_state__in=open_states, approaching_completion=None),
             name=f"{prefix}_unflagged_due_idx",
         ),

@@ -22,6 +22,9 @@ class ServiceRequestStatusAdmin(StatusAdmin):
 
     records_model = ServiceRequest
     allowed_model = ServiceRequestTypeStatus
+    # What the status does to the service-level clock (sla): "On Hold" pauses it.
+    list_display = (*StatusAdmin.list_display[:3], "clock_effect", "description")
+    list_filter = (*StatusAdmin.list_filter, "clock_effect")
 
 
 class CategoryAdmin(CodedCategoryAdmin):

@@ -15,6 +15,7 @@ from crm.admin import (
     AllowedStatusInline,
     LifeCycleTypeAdmin,
     PeriodLabelsMixin,
+    TypePeriodsForm,
     completion_fieldset,
 )
 from crm.configuration import StateNeed
@@ -143,12 +144,20 @@ REQUEST_STATE_NEEDS = (
 )
 
 
+class ServiceRequestTypeForm(TypePeriodsForm):
+    """A request type's periods, its response target among them."""
+
+    period_pairs = (*TypePeriodsForm.period_pairs, ("response_target_value", "response_target_uot"))
+
+
 @admin.register(ServiceRequestType)
 class ServiceRequestTypeAdmin(LifeCycleTypeAdmin):
     """A type and what its requests may use. Saving refuses a state whose allowed statuses
     have no default; a state with no allowed status at all is a warning after saving (and
     the list says the type is not ready), since a new type is often saved before its
     statuses are set up."""
+
+    form = ServiceRequestTypeForm
 
     allowed_status_model = ServiceRequestTypeStatus
     state_needs = REQUEST_STATE_NEEDS
@@ -157,12 +166,25 @@ class ServiceRequestTypeAdmin(LifeCycleTypeAdmin):
         (None, {"fields": ("name", "alternative_code", "description")}),
         completion_fieldset("Completion"),
         (
+            "Service level",
+            {
+                "fields": (
+                    "calendar",
+                    ("response_target_value", "response_target_uot"),
+                    "at_risk_percentage",
+                ),
+                "description": "Targets count working time on the calendar (none: around "
+                "the clock); statuses that pause the clock (On Hold) stop the count.",
+            },
+        ),
+        (
             "Customer notifications",
             {"fields": ("email_customer_on_status_change", "sms_customer_on_status_change")},
         ),
         ("Allowed categories", {"fields": ("categories",)}),
     )
     filter_horizontal = ("categories",)
+    autocomplete_fields = ("calendar",)
     inlines = (
         AllowedRequestStatusInline,
         AllowedServiceInline,

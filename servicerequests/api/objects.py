@@ -20,6 +20,7 @@ from servicerequests import models as m
 from servicerequests.api import serializers as config
 from servicerequests.api.short import ServiceRequestShortRepr
 from servicerequests.steps import STEPS, StepKind
+from sla.api import sla_field
 
 ID = config.ID
 
@@ -103,4 +104,6 @@ class ServiceRequestRepr(Representation):
         ),
         **udf_fields(),
         "log_information": log_information(),
+        # Beyond CRM.COM (contract section 8): a new key a CRM.COM client may ignore.
+        "sla": sla_field(),
     }

@@ -10,6 +10,7 @@ from crm.api.params import (
     DateTime,
     Email,
     Enum,
+    EnumList,
     Ident,
     ListOf,
     Obj,
@@ -22,14 +23,22 @@ from crm.exceptions import InvalidParameter
 from servicerequests.models import ImpactLevel, UrgencyLevel
 from servicerequests.services import SetChanges, Step
 from servicerequests.steps import BY_ACCEPT, BY_ACTION, BY_NAME, STEPS
+from sla import clock
 
 SR = "service_request_identifier"
 
+# Every list method's filter of service levels (contract section 8).
+SLA_STATUS = {
+    "sla_status": EnumList(
+        clock.STATUSES, description="Requests whose sla.status is one of these now."
+    )
+}
 LIST_FILTERS = {
     "accounts_receivable_identifier": Ident("accounts_receivable"),
     "caller_identifier": Ident("contact_information"),
     "type_identifier": Ident("service_request_type"),
     "category_identifier": Ident("service_request_category"),
+    **SLA_STATUS,
 }
 _FILTER_NAMES = {
     "accounts_receivable_identifier": "account",
@@ -40,7 +49,11 @@ _FILTER_NAMES = {
 
 
 def identifier_filters(params: dict) -> dict:
-    return {name: params[key].pk for key, name in _FILTER_NAMES.items() if params.get(key)}
+    """The FilterSet's filters of a list method's parameters."""
+    filters = {name: params[key].pk for key, name in _FILTER_NAMES.items() if params.get(key)}
+    if params.get("sla_status"):
+        filters["sla_status"] = list(params["sla_status"])
+    return filters
 
 
 # -- responses and resolutions ------------------------------------------------------------------

@@ -130,6 +130,7 @@ class GetCloseToEstimatedCompletionTime(ListMethod):
         "uot": Enum(TimeUnit.values, required=True),
         "accounts_receivable_identifier": Ident("accounts_receivable"),
         "type_identifier": Ident("service_request_type"),
+        **p.SLA_STATUS,
     }
 
     def method_filters(self, params):

@@ -51,3 +51,19 @@ class Priority(models.TextChoices):
     P3 = "P3"
     P4 = "P4"
     P5 = "P5"
+
+
+class ClockEffect(models.TextChoices):
+    """What a status does to the service-level clock (contract section 8)."""
+
+    RUN = "RUN", "Runs the clock"
+    PAUSE = "PAUSE", "Pauses the clock"
+    STOP = "STOP", "Stops the clock"
+
+
+# The states whose statuses may run or pause the clock; the others always stop it.
+CLOCK_STATES = (
+    LifeCycleState.PENDING.value,
+    LifeCycleState.RESPONDED.value,
+    LifeCycleState.TEMPORARY_RESOLVED.value,
+)

@@ -1,6 +1,7 @@
 """Service request configuration: statuses, categories, cancellation reasons, types and what
 they allow, the priority matrix and completion targets."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -14,11 +15,37 @@ from crm.models import (
     work_type_constraints,
 )
 from crm.timeperiods import TimeUnit
-from servicerequests.models.choices import ImpactLevel, LifeCycleState, Priority, UrgencyLevel
+from servicerequests.models.choices import (
+    CLOCK_STATES,
+    ClockEffect,
+    ImpactLevel,
+    LifeCycleState,
+    Priority,
+    UrgencyLevel,
+)
 
 
 class ServiceRequestStatus(status_base(LifeCycleState.choices)):
-    """A request status; each maps to one life cycle state and several may share one."""
+    """A request status; each maps to one life cycle state and several may share one. Its
+    clock effect says what it does to the service-level clock: a status of PENDING,
+    RESPONDED or TEMPORARY_RESOLVED runs or pauses it ("On Hold"), one of a later state
+    always stops it."""
+
+    clock_effect = models.CharField(
+        max_length=5,
+        choices=ClockEffect.choices,
+        default=ClockEffect.RUN,
+        help_text="Statuses of PENDING, RESPONDED and TEMPORARY_RESOLVED run or pause the "
+        "service-level clock; the others always stop it.",
+    )
+
+    def save(self, *args, **kwargs):
+        # A closed state's status always stops; an open state's never does.
+        if self.life_cycle_state not in CLOCK_STATES:
+            self.clock_effect = ClockEffect.STOP
+        elif self.clock_effect == ClockEffect.STOP:
+            self.clock_effect = ClockEffect.RUN
+        super().save(*args, **kwargs)
 
     class Meta:
         ordering = ["name"]
@@ -93,9 +120,39 @@ class ServiceRequestType(WorkType):
     cancellation_reasons = models.ManyToManyField(
         CancellationReason, through="ServiceRequestTypeCancellationReason", related_name="types"
     )
+    # Service levels (contract section 8).
+    calendar = models.ForeignKey(
+        "sla.BusinessCalendar",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="types",
+        help_text="Targets count working time on this calendar; empty: around the clock.",
+    )
+    response_target_value = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Time to record the response, counted like the completion target.",
+    )
+    response_target_uot = models.CharField(
+        max_length=10, choices=TimeUnit.choices, null=True, blank=True
+    )
+    at_risk_percentage = models.PositiveSmallIntegerField(
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="A request is at risk once this share of its target has elapsed (or its "
+        "remaining time falls to the warning period, if earlier).",
+    )
 
     class Meta(NamedConfig.Meta):
-        constraints = work_type_constraints("sr_type")
+        constraints = [
+            *work_type_constraints("sr_type"),
+            models.CheckConstraint(
+                condition=Q(response_target_value=None, response_target_uot=None)
+                | Q(response_target_value__isnull=False, response_target_uot__isnull=False),
+                name="sr_type_response_target_complete",
+            ),
+        ]
 
 
 class ServiceRequestTypeStatus(

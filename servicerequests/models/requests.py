@@ -14,6 +14,7 @@ from crm.models import (
 )
 from products.models import ProductRow
 from servicerequests.models.choices import (
+    CLOCK_STATES,
     OPEN_STATES,
     ImpactLevel,
     LifeCycleState,
@@ -60,6 +61,9 @@ class ServiceRequest(
     """
 
     OPEN_STATES = OPEN_STATES
+    CLOCK_STATES = CLOCK_STATES
+    AT_RISK_FIELD = "sla_at_risk_date"
+    PAUSED_FIELD = "sla_paused_since"
 
     type = models.ForeignKey(
         "servicerequests.ServiceRequestType",
@@ -99,13 +103,21 @@ class ServiceRequest(
     cancellation_reason = optional_fk("servicerequests.CancellationReason")
     completed_date = models.DateTimeField(null=True, blank=True)
     cancelled_date = models.DateTimeField(null=True, blank=True)
+    # The service-level clock's facts (sla.clock works the rest out when read):
+    # expected_completion_date is the target, moved forward when a pause ends.
+    sla_at_risk_date = models.DateTimeField(null=True, blank=True)
+    sla_paused_since = models.DateTimeField(null=True, blank=True)
+    sla_paused_seconds = models.PositiveIntegerField(default=0)
+    sla_stopped_at = models.DateTimeField(null=True, blank=True)
+    sla_response_due_date = models.DateTimeField(null=True, blank=True)
+    sla_responded_at = models.DateTimeField(null=True, blank=True)
 
     objects = ServiceRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_date", "-number"]
         indexes = [
-            *work_record_indexes("sr", OPEN_STATES),
+            *work_record_indexes("sr", OPEN_STATES, at_risk_field="sla_at_risk_date"),
             models.Index(fields=["caller", "-created_date"], name="sr_caller_idx"),
             models.Index(fields=["category", "-created_date"], name="sr_category_created_idx"),
             models.Index(fields=["priority", "life_cycle_state"], name="sr_priority_idx"),

@@ -17,6 +17,7 @@ from servicerequests.services.common import TRACKED, record_event, stamp
 from servicerequests.services.inputs import SetChanges, Step
 from servicerequests.services.sets import apply_sets
 from servicerequests.services.transitions import walk
+from sla import services as sla
 
 
 @atomic_retry
@@ -59,10 +60,11 @@ def service_request_create(
     _fill(sr, fields)
     initial = _initial_status(type, status)
     sr.status, sr.life_cycle_state = initial, S.PENDING
+    sla.start(sr, now=now)
     sr.number = next_number("service_request")
     stamp(sr, actor, now)
     sr.save()
-    record_event(sr, actor, "create", (None, None), now)
+    record_event(sr, actor, "create", (None, None), now, changes={"target": f.target_record(sr)})
     if status != initial or steps:
         walk(sr, actor, status, steps or {}, now, audit=Audit(sr, TRACKED))
         sr.save()

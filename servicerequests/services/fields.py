@@ -7,6 +7,7 @@ from crm.rules import check_assignee_sees, check_assignment, completion
 from crm.timeperiods import TimePeriod
 from servicerequests import rules
 from servicerequests.models import ServiceRequest
+from sla import services as sla
 
 # Plain columns a create and an update take as they are.
 PLAIN_FIELDS = (
@@ -23,14 +24,33 @@ PLAIN_FIELDS = (
 
 
 def set_completion(sr: ServiceRequest, expected, estimated: TimePeriod | None) -> None:
-    """Expected completion and estimated time from each other, else the type's target."""
+    """Expected completion and estimated time from each other, else the type's target
+    (counted on the type's business calendar, if it has one); the at-risk moment follows."""
     default = rules.default_completion(sr.type, sr.priority)
     expected, estimated = completion(
-        start=sr.start_date, expected=expected, estimated=estimated, default=default
+        start=sr.start_date,
+        expected=expected,
+        estimated=estimated,
+        default=default,
+        add=sla.add_target(sr.type),
     )
     sr.expected_completion_date = expected
     sr.estimated_completion_value = estimated.value if estimated else None
     sr.estimated_completion_uot = estimated.uot if estimated else None
+    sla.retarget(sr)
+
+
+def target_record(sr: ServiceRequest) -> dict:
+    """The target as the event of a write that set it keeps it (``sla_check`` recomputes
+    the clock from these and the status changes)."""
+    return {
+        "start": sr.start_date.isoformat(),
+        "expected": sr.expected_completion_date.isoformat()
+        if sr.expected_completion_date
+        else None,
+        "value": sr.estimated_completion_value,
+        "uot": sr.estimated_completion_uot,
+    }
 
 
 def assign(sr: ServiceRequest, user, unit) -> None:

@@ -15,6 +15,7 @@ from servicerequests.models import ServiceRequest, ServiceRequestStatus
 from servicerequests.services.common import record_event
 from servicerequests.services.inputs import Step
 from servicerequests.steps import BY_ACCEPT, BY_ACTION, StepKind
+from sla import services as sla
 
 
 def check_allowed(sr: ServiceRequest, action: str) -> None:
@@ -72,10 +73,13 @@ def transition(
     guard(sr, action)
     target = LIFE_CYCLE[action].target
     rules.check_status(sr.type, status, target)
-    before = (sr.life_cycle_state, sr.status_id)
+    before, old_status = (sr.life_cycle_state, sr.status_id), sr.status
     if step is not None:
         record_step(sr, BY_ACTION[action], step, now)
     sr.status, sr.life_cycle_state = status, target
+    sla.status_changed(sr, old_status, now=now)
+    if action == "respond":
+        sla.responded(sr, now=now)
     if target == S.COMPLETED:
         sr.completed_date = now
     if target == S.CANCELLED:

@@ -27,6 +27,7 @@ from servicerequests.services.inputs import SetChanges, Step
 from servicerequests.services.sets import apply_sets
 from servicerequests.services.transitions import record_step, walk
 from servicerequests.steps import BY_ACTION
+from sla import services as sla
 
 NOT_CLEARABLE = {"category", "urgency_level", "impact_level", "start_date"}
 
@@ -64,6 +65,7 @@ def service_request_update(
         )
     audit = Audit(sr, TRACKED + (TRACKED_SETS if sets else ()))
     before = (sr.life_cycle_state, sr.status_id)
+    expected_before = sr.expected_completion_date
     for name, value in changes.items():
         setattr(sr, name, value)
     _derive(sr, actor, changes, timing or {})
@@ -72,6 +74,7 @@ def service_request_update(
     if assignment is not None or {"privacy_level", "owned_by_group"} & set(changes):
         f.check_assignee(sr)
     apply_sets(sr, sets)
+    retargeted = sr.expected_completion_date != expected_before
     edited = audit.take(sr)
     if status is not None:
         _move(sr, actor, status, steps, now, audit)
@@ -79,9 +82,9 @@ def service_request_update(
         _edit_steps(sr, steps, now)
     stamp(sr, actor, now)
     sr.save()
-    record_event(
-        sr, actor, "update", before, now, note=note, changes=as_changes(edited + audit.take(sr))
-    )
+    target = f.target_record(sr) if retargeted else None
+    changes = as_changes(edited + audit.take(sr), target=target)
+    record_event(sr, actor, "update", before, now, note=note, changes=changes)
     return sr
 
 
@@ -112,7 +115,7 @@ def _retime(sr: ServiceRequest, changes: dict, timing: dict) -> None:
         estimated = timing.get("estimated_completion_time")
         if expected is None and estimated is None:
             sr.expected_completion_date = sr.estimated_completion_value = None
-            sr.estimated_completion_uot = None
+            sr.estimated_completion_uot = sr.sla_at_risk_date = None
         else:
             f.set_completion(sr, expected, estimated)
     elif "start_date" in changes and sr.estimated_completion_value is not None:
@@ -137,7 +140,9 @@ def _move(sr, actor, status, steps, now, audit) -> None:
     if status.life_cycle_state == sr.life_cycle_state:
         rules.check_status(sr.type, status, sr.life_cycle_state)
         _edit_steps(sr, steps, now)
-        sr.status = status
+        old_status, sr.status = sr.status, status
+        # Within a state a status may still pause or resume the clock ("On Hold").
+        sla.status_changed(sr, old_status, now=now)
         return
     done = {a: s for a, s in steps.items() if getattr(sr, BY_ACTION[a].column("date")) is not None}
     _edit_steps(sr, done, now)

@@ -652,7 +652,7 @@ def test_state_of_an_unused_status_changes_with_its_type_rows(staff_client):
     response = _change_state(staff_client, sm.ServiceRequestStatus, status, "RESPONDED")
     assert response.status_code == 302, errors_of(response)
     rows = sm.ServiceRequestTypeStatus.objects.filter(status=status)
-    assert rows.count() == 2
+    assert rows.count() == 3  # one per demo type
     assert {row.life_cycle_state for row in rows} == {"RESPONDED"}
 
 

@@ -111,10 +111,10 @@ def test_the_error_names_every_status_of_the_state(staff_client):
     response = post_type(staff_client, sm.ServiceRequestType, sr_type, data)
 
     assert errors_of(response) == [
-        "No default status for the Pending state: mark “Pending” or “Waiting for Customer” "
-        "as default."
+        "No default status for the Pending state: mark “On Hold”, “Pending” or “Waiting for "
+        "Customer” as default."
     ]
-    assert "mark “Pending” or “Waiting for Customer” as default" in response.content.decode()
+    assert "“Pending” or “Waiting for Customer” as default" in response.content.decode()
 
 
 def test_a_new_status_row_without_default_in_a_new_state_is_an_error(staff_client):
@@ -207,7 +207,9 @@ def test_a_new_request_type_with_its_statuses_is_ready(staff_client):
     page, data = add_page_data(staff_client, sm.ServiceRequestType)
     data.update({"name": "Billing Query"})
     formset = inline_formset(page, sm.ServiceRequestTypeStatus)
-    for status in sm.ServiceRequestStatus.objects.exclude(name="Waiting for Customer"):
+    for status in sm.ServiceRequestStatus.objects.exclude(
+        name__in=["Waiting for Customer", "On Hold"]
+    ):
         add_inline_row(data, formset, {"status": status.pk, "is_default": "on"})
 
     response = staff_client.post(url(sm.ServiceRequestType, "add"), data, follow=True)
@@ -325,6 +327,7 @@ def test_the_type_list_says_whether_each_type_is_ready(staff_client):
 
     assert column == {
         "Customer Complaint": "Ready",
+        "On-site Repair": "Ready",
         "Empty": "Not ready: no status for Pending, Responded, Final resolved, Completed, "
         "Cancelled",
         "Partial": "Not ready: no status for Final resolved, Cancelled; no default for Responded",
@@ -453,6 +456,7 @@ def test_allowed_statuses_sort_in_life_cycle_order_then_by_name(staff_client):
     )
 
     assert names == [
+        "On Hold",
         "Pending",
         "Waiting for Customer",
         "Acknowledged",

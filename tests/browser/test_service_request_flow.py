@@ -156,11 +156,13 @@ def test_walk_a_request_from_pending_to_completed(site, page, screenshots):
     page.get_by_role("link", name=target.number, exact=True).click()
     page.wait_for_url(f"**/requests/{target.number}/")
     assert timeline(page) == ["Created"]
-    # Only what the table allows a PENDING request: respond, cancel and the edits.
+    # Only what the table allows a PENDING request: respond, cancel and the edits (a
+    # PENDING request may change to another PENDING status, e.g. On Hold).
     assert page.locator(".detail__actions h2").all_inner_texts() == [
         "Respond",
         "Cancel",
         "Assign",
+        "Change status",
         "Edit",
     ]
     assert_labelled(page)
@@ -318,6 +320,7 @@ def test_create_a_request_through_the_form(site, page, screenshots):
     form = page.locator("#create-form")
     assert form.get_by_label("Status").locator("option").all_inner_texts() == [
         "---------",
+        "On Hold (pauses the clock)",
         "Pending",
         "Waiting for Customer",
     ]

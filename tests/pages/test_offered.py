@@ -39,7 +39,8 @@ def test_a_request_type_without_a_completed_status_offers_no_complete(admin_clie
 def test_a_request_type_without_a_cancelled_status_offers_no_cancel(admin_client):
     sr = make_sr()
     sm.ServiceRequestTypeStatus.objects.filter(type=sr.type, life_cycle_state=S.CANCELLED).delete()
-    assert offered(page_of(admin_client, "sr-detail", sr.number)) == ["respond", "assign", "edit"]
+    page = page_of(admin_client, "sr-detail", sr.number)
+    assert offered(page) == ["respond", "assign", "status", "edit"]
 
 
 def test_a_state_without_a_default_status_leaves_the_field_empty(admin_client, demo):

@@ -902,13 +902,25 @@ def test_update_changes_only_what_is_given(api, rich):
         (
             "expected_completion_date",
             "estimated_completion_time",
-            {"expected_completion_date", "estimated_completion_value", "estimated_completion_uot"},
+            # The at-risk moment (contract section 8) follows the target it belongs to.
+            {
+                "expected_completion_date",
+                "estimated_completion_value",
+                "estimated_completion_uot",
+                "sla_at_risk_date",
+            },
             {"time_period_value": None, "time_period_uot": None},
         ),
         (
             "estimated_completion_time",
             "estimated_completion_time",
-            {"expected_completion_date", "estimated_completion_value", "estimated_completion_uot"},
+            # The at-risk moment (contract section 8) follows the target it belongs to.
+            {
+                "expected_completion_date",
+                "estimated_completion_value",
+                "estimated_completion_uot",
+                "sla_at_risk_date",
+            },
             {"time_period_value": None, "time_period_uot": None},
         ),
     ],

@@ -285,6 +285,8 @@ ALL_FIELDS = [
     *[f"udf_float_{n}" for n in range(1, 5)],
     *[f"udf_date_{n}" for n in range(1, 5)],
     "log_information",
+    # Part two: new read-only keys come after CRM.COM's own (contract section 8).
+    "sla",
 ]
 
 

@@ -192,6 +192,7 @@ _seq = itertools.count(1)
 DEMO_STATUSES = {  # name: (alternative code, life cycle state, default for its state)
     "Pending": ("PEN", "PENDING", True),
     "Waiting for Customer": ("WFC", "PENDING", False),
+    "On Hold": ("HLD", "PENDING", False),
     "Responded": ("RES", "RESPONDED", True),
     "Temporary Resolved": ("TRS", "TEMPORARY_RESOLVED", True),
     "Final Resolved": ("FRS", "FINAL_RESOLVED", True),
@@ -205,6 +206,7 @@ DEMO_STATUS_ORDER = [
     "Final Resolved",
     "Temporary Resolved",
     "Responded",
+    "On Hold",
     "Waiting for Customer",
     "Pending",
 ]
@@ -445,6 +447,12 @@ def test_types_are_the_demo_types_newest_first(api):
     data = ok(api.get(TYPES))
     assert data == [
         {
+            "id": sr_type("On-site Repair").id,
+            "name": "On-site Repair",
+            "alternative_code": "OSR",
+            "description": "Repairs at the customer's premises",
+        },
+        {
             "id": sr_type("Customer Complaint").id,
             "name": "Customer Complaint",
             "alternative_code": "CC",
@@ -513,7 +521,7 @@ def test_statuses_are_the_rows_of_the_given_type(api):
 @pytest.mark.parametrize(
     ("state", "names"),
     [
-        ("PENDING", ["Waiting for Customer", "Pending"]),
+        ("PENDING", ["On Hold", "Waiting for Customer", "Pending"]),
         ("RESPONDED", ["Responded"]),
         ("TEMPORARY_RESOLVED", ["Temporary Resolved"]),
         ("TEMPORARY RESOLVED", ["Temporary Resolved"]),
@@ -523,7 +531,7 @@ def test_statuses_are_the_rows_of_the_given_type(api):
         ("Final Resolved", ["Final Resolved"]),
         ("COMPLETED", ["Completed"]),
         ("CANCELLED", ["Cancel"]),
-        ("pending", ["Waiting for Customer", "Pending"]),
+        ("pending", ["On Hold", "Waiting for Customer", "Pending"]),
     ],
 )
 def test_statuses_filtered_by_life_cycle_state(api, state, names):
@@ -967,7 +975,8 @@ def test_newest_first_by_creation(api):
     older = ServiceRequestTypeFactory(created_date=now - timedelta(days=30))
     new = ServiceRequestTypeFactory(created_date=now + timedelta(minutes=5))
     names = [row["name"] for row in ok(api.get(TYPES, {"fields_set": "name"}))]
-    assert names == [new.name, "Customer Complaint", "Technical Support", old.name, older.name]
+    demo = ["On-site Repair", "Customer Complaint", "Technical Support"]
+    assert names == [new.name, *demo, old.name, older.name]
 
 
 def test_statuses_and_reasons_newest_first_by_when_they_were_allowed(api):
@@ -1001,14 +1010,14 @@ def test_same_creation_date_pages_consistently(api):
         for i in range(len(full))
     ]
     assert [row for p in pages for row in p] == full
-    assert len({row["id"] for row in full}) == 8
+    assert len({row["id"] for row in full}) == 9  # and the three demo types
 
 
 def test_default_page_is_50_and_500_is_allowed(api):
     add_types(60)
     assert len(ok(api.get(TYPES))) == 50
     everything = ok(api.get(TYPES, {"number_of_results": "500"}))
-    assert len(everything) == 62
+    assert len(everything) == 63
     assert ok(api.get(TYPES, {"offset": "50"})) == everything[50:]
 
 

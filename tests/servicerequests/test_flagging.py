@@ -24,6 +24,7 @@ DAY = timedelta(days=1)
 
 
 def due_in(delta, **kwargs) -> ServiceRequest:
+    kwargs.setdefault("start_date", NOW - timedelta(days=30))
     return make_service_request(expected_completion_date=NOW + delta, **kwargs)
 
 
@@ -34,6 +35,9 @@ def flags(sr: ServiceRequest) -> tuple:
 
 @pytest.fixture
 def agent(demo):
+    # These tests are about the warning period; the share of the target that also makes a
+    # request at risk (at_risk_percentage) is tested in tests/sla.
+    ServiceRequestType.objects.update(at_risk_percentage=100)
     return demo["agent"]
 
 
@@ -59,11 +63,11 @@ def test_window_edges(agent):
 @pytest.mark.django_db
 def test_type_warning_period_and_default(agent, settings):
     complaint = ServiceRequestType.objects.get(name="Customer Complaint")
-    in_13h = due_in(timedelta(hours=13), type=complaint)
-    in_11h = due_in(timedelta(hours=11), type=complaint)
     complaint.warning_period_value = complaint.warning_period_uot = None
     complaint.save()
     settings.CRM_DEFAULT_WARNING_PERIOD = (12, "HOURS")
+    in_13h = due_in(timedelta(hours=13), type=complaint)
+    in_11h = due_in(timedelta(hours=11), type=complaint)
     flagging.scan(TARGET, now=NOW)
     assert flags(in_11h)[0] == NOW
     assert flags(in_13h)[0] is None

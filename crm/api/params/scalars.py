@@ -199,6 +199,25 @@ class Enum(Param):
             raise self.invalid(path, f"{text!r} is not one of {', '.join(self.values)}") from None
 
 
+class EnumList(Enum):
+    """One or more of a fixed set of values: comma-separated text (or a JSON array), each
+    matched as ``Enum`` matches one; duplicates are dropped, the order kept."""
+
+    @property
+    def openapi_type(self):
+        values = ", ".join(self.values)
+        return {"type": "string", "description": f"Comma-separated, each one of {values}."}
+
+    def parse(self, raw, path, source):
+        parts = raw if isinstance(raw, list) else check_text(raw, path, 1000).split(",")
+        values = [
+            super(EnumList, self).parse(part, path, source) for part in parts if str(part).strip()
+        ]
+        if not values:
+            raise self.invalid(path, "give at least one value")
+        return tuple(dict.fromkeys(values))
+
+
 class DateTime(Param):
     openapi_type = {
         "type": "string",

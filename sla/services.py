@@ -1,0 +1,112 @@
+"""Keeping a request's clock facts true as it is written (contract section 8).
+
+The service request services call these inside their own transaction, on the locked row:
+``start`` when a request is raised, ``retarget`` when its target changes, ``status_changed``
+on every status change (a pause starts, ends or the clock stops) and ``responded`` when the
+response is recorded. They change the row's fields; the caller saves it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+
+from crm.timeperiods import TimePeriod
+from sla import clock
+from sla.calendars import calendar_of
+
+
+def calendar_for(sr):
+    """The arithmetic of the request type's calendar, or None: around the clock."""
+    row = sr.type.calendar
+    return None if row is None else calendar_of(row)
+
+
+def add_target(sr_type):
+    """``add(start, value, uot)`` of a type: the expected completion of a target."""
+    calendar = None if sr_type.calendar_id is None else calendar_of(sr_type.calendar)
+    return lambda start, value, uot: clock.add_target(calendar, start, value, uot)
+
+
+def effect(status) -> str:
+    return clock.effect_for(status.life_cycle_state, status.clock_effect)
+
+
+def _warning(sr_type) -> TimePeriod:
+    if sr_type.warning_period_value is not None and sr_type.warning_period_uot:
+        return TimePeriod(sr_type.warning_period_value, sr_type.warning_period_uot)
+    return TimePeriod(*settings.CRM_DEFAULT_WARNING_PERIOD)
+
+
+def retarget(sr) -> None:
+    """The target date just changed (set at creation, or by an update): the moment the
+    request becomes at risk follows it."""
+    sr.sla_at_risk_date = clock.at_risk_date(
+        calendar_for(sr),
+        sr.start_date,
+        sr.expected_completion_date,
+        sr.sla_paused_seconds,
+        _warning(sr.type),
+        sr.type.at_risk_percentage,
+    )
+
+
+def start(sr, *, now: datetime) -> None:
+    """A new request: its at-risk moment, its response target, and a clock that starts
+    paused or stopped if its first status says so."""
+    calendar = calendar_for(sr)
+    sr.sla_paused_seconds, sr.sla_paused_since, sr.sla_stopped_at = 0, None, None
+    sr.sla_responded_at = None
+    retarget(sr)
+    sr_type = sr.type
+    sr.sla_response_due_date = None
+    if sr_type.response_target_value is not None and sr_type.response_target_uot:
+        sr.sla_response_due_date = clock.add_target(
+            calendar, sr.start_date, sr_type.response_target_value, sr_type.response_target_uot
+        )
+    _enter(sr, effect(sr.status), now)
+
+
+def _enter(sr, after: str, now: datetime) -> None:
+    if after == clock.PAUSE:
+        sr.sla_paused_since = now
+    elif after == clock.STOP:
+        sr.sla_stopped_at = now
+
+
+def _resume(sr, now: datetime) -> int:
+    """A pause ends: its working time moves the target, the at-risk moment and the
+    response's due date forward. Returns the paused working seconds."""
+    calendar = calendar_for(sr)
+    paused = clock.working_seconds(calendar, sr.sla_paused_since, now)
+    sr.sla_paused_since = None
+    if paused <= 0:
+        return 0
+    sr.sla_paused_seconds += paused
+    for field in ("expected_completion_date", "sla_at_risk_date"):
+        moment = getattr(sr, field)
+        if moment is not None:
+            setattr(sr, field, clock.add_seconds(calendar, moment, paused))
+    if sr.sla_response_due_date is not None and sr.sla_responded_at is None:
+        sr.sla_response_due_date = clock.add_seconds(calendar, sr.sla_response_due_date, paused)
+    # A moved target is a new target: it may be flagged again, once (crm.flagging).
+    sr.approaching_completion = sr.overdue_flagged_at = None
+    return paused
+
+
+def status_changed(sr, before, *, now: datetime) -> None:
+    """``sr`` moved from the status ``before`` to its current one at ``now``."""
+    old, new = effect(before), effect(sr.status)
+    if old == new:
+        return
+    if old == clock.PAUSE and sr.sla_paused_since is not None:
+        _resume(sr, now)
+    if old == clock.STOP:
+        sr.sla_stopped_at = None
+    _enter(sr, new, now)
+
+
+def responded(sr, *, now: datetime) -> None:
+    if sr.sla_responded_at is None:
+        sr.sla_responded_at = now
