@@ -101,10 +101,13 @@ def due_condition(target: Target, kind: str, now: datetime) -> Q:
     unflagged = Q(life_cycle_state__in=target.open_states, **{FLAG_FIELDS[kind]: None})
     if target.paused_field:
         unflagged &= Q(**{f"{target.paused_field}__isnull": True})
+    if kind == OVERDUE and target.at_risk_field:
+        # A service level is breached at its target (sla.clock reads it the same way).
+        return unflagged & Q(expected_completion_date__lte=now)
     if kind == OVERDUE:
         return unflagged & Q(expected_completion_date__lt=now)
     if target.at_risk_field:
-        due = Q(**{f"{target.at_risk_field}__lte": now}, expected_completion_date__gte=now)
+        due = Q(**{f"{target.at_risk_field}__lte": now}, expected_completion_date__gt=now)
         return unflagged & due
     return unflagged & warning_window(target, now)
 

@@ -27,22 +27,32 @@ class WindowFormSet(BaseInlineFormSet):
         super().clean()
         windows = []
         for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or self._should_delete_form(form) or not data.get("start"):
-                continue
-            if data.get("end") is None or data.get("weekday") is None:
-                continue
-            windows.append(
-                workingtime.Window(
-                    int(data["weekday"]), _minutes(data["start"]), _minutes(data["end"], end=True)
-                )
-            )
+            window = self._window(form)
+            if window is not None:
+                windows.append(window)
+        if any(form.errors for form in self.forms):
+            return
         if not windows:
             raise forms.ValidationError("Give at least one working window.")
         try:
             workingtime.Calendar("UTC", windows)
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
+
+    def _window(self, form) -> workingtime.Window | None:
+        """The row as a window, or None (empty, deleted, or wrong: the error is on it)."""
+        data = getattr(form, "cleaned_data", None)
+        if not data or self._should_delete_form(form):
+            return None
+        if data.get("start") is None or data.get("end") is None or data.get("weekday") is None:
+            return None
+        try:
+            return workingtime.Window(
+                int(data["weekday"]), _minutes(data["start"]), _minutes(data["end"], end=True)
+            )
+        except ValueError as error:
+            form.add_error(None, str(error))
+            return None
 
 
 class WindowForm(forms.ModelForm):
@@ -54,7 +64,7 @@ class WindowForm(forms.ModelForm):
         fields = ("weekday", "start", "end")
 
     def has_changed(self) -> bool:
-        return super().has_changed() or (self.instance.pk is None and bool(self.initial))
+        return super().has_changed() or (self.instance._state.adding and bool(self.initial))
 
 
 # What a new calendar proposes: office hours, Monday to Friday, ready to adjust.
@@ -106,7 +116,8 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, WindowInline) and obj.pk is None:
+        # A new row has its id already (crm.models.Entity): "adding" tells a new calendar.
+        if isinstance(inline, WindowInline) and obj._state.adding:
             kwargs["initial"] = PROPOSED_WINDOWS
         return kwargs
 

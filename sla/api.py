@@ -18,7 +18,7 @@ SCHEMA = {
         "status": _STATUS,
         "calendar": {"type": "string", "nullable": True},
         "target": TIME_PERIOD_SCHEMA,
-        "elapsed_seconds": _SECONDS,
+        "elapsed_seconds": {"type": "integer"},
         "paused_seconds": {"type": "integer"},
         "remaining_seconds": _SECONDS,
         "at_risk_date": DATE_SCHEMA,

@@ -128,7 +128,7 @@ class Reading:
 
     clock: str
     status: str | None
-    elapsed_seconds: int | None
+    elapsed_seconds: int
     paused_seconds: int
     remaining_seconds: int | None
     response_status: str | None
@@ -181,14 +181,15 @@ def read(facts: Facts, *, effect: str, state: str, calendar, now: datetime, perc
     """The clock of a request as the ``sla`` object tells it."""
     end = _end(facts, effect, now)
     paused = _paused_total(facts, calendar, now)
-    elapsed = remaining = None
-    if end >= facts.start:
-        elapsed = max(working_seconds(calendar, facts.start, end) - facts.paused_seconds, 0)
+    # Before a start in the future nothing has elapsed and the whole target remains.
+    counted = max(end, facts.start)
+    elapsed = max(working_seconds(calendar, facts.start, counted) - facts.paused_seconds, 0)
+    remaining = None
     if facts.due is not None and state != CANCELLED:
-        if end <= facts.due:
-            remaining = working_seconds(calendar, end, facts.due)
+        if counted <= facts.due:
+            remaining = working_seconds(calendar, counted, facts.due)
         else:
-            remaining = -working_seconds(calendar, facts.due, end)
+            remaining = -working_seconds(calendar, facts.due, counted)
     return Reading(
         clock=CLOCK[effect],
         status=_status(facts, state, end),

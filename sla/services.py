@@ -33,6 +33,38 @@ def effect(status) -> str:
     return clock.effect_for(status.life_cycle_state, status.clock_effect)
 
 
+def clock_of(sr) -> str:
+    """The request's clock as its events record it (``Running``, ``Paused``, ``Stopped``):
+    the audit trail tracks it, so the timeline says when a pause began and ended and
+    ``sla_check`` replays the clock from what was recorded, not from today's settings."""
+    return clock.CLOCK[effect(sr.status)].capitalize()
+
+
+def target_record(sr) -> dict:
+    """The target as the event of the write that set it keeps it: with the clock changes
+    of the events, everything ``sla_check`` needs to recompute the stored figures."""
+
+    def moment(value):
+        return value.isoformat() if value else None
+
+    return {
+        "start": moment(sr.start_date),
+        "expected": moment(sr.expected_completion_date),
+        "value": sr.estimated_completion_value,
+        "uot": sr.estimated_completion_uot,
+        "at_risk": moment(sr.sla_at_risk_date),
+        "response_due": moment(sr.sla_response_due_date),
+    }
+
+
+def shift_by_pauses(sr, expected):
+    """A target worked out again from the start (a new estimate) excludes the pauses so
+    far: it is reached that much working time later."""
+    if expected is None or not sr.sla_paused_seconds:
+        return expected
+    return clock.add_seconds(calendar_for(sr), expected, sr.sla_paused_seconds)
+
+
 def _warning(sr_type) -> TimePeriod:
     if sr_type.warning_period_value is not None and sr_type.warning_period_uot:
         return TimePeriod(sr_type.warning_period_value, sr_type.warning_period_uot)
@@ -75,10 +107,9 @@ def _enter(sr, after: str, now: datetime) -> None:
         sr.sla_stopped_at = now
 
 
-def _resume(sr, now: datetime) -> int:
+def _resume(sr, now: datetime, calendar) -> int:
     """A pause ends: its working time moves the target, the at-risk moment and the
     response's due date forward. Returns the paused working seconds."""
-    calendar = calendar_for(sr)
     paused = clock.working_seconds(calendar, sr.sla_paused_since, now)
     sr.sla_paused_since = None
     if paused <= 0:
@@ -95,16 +126,21 @@ def _resume(sr, now: datetime) -> int:
     return paused
 
 
-def status_changed(sr, before, *, now: datetime) -> None:
-    """``sr`` moved from the status ``before`` to its current one at ``now``."""
-    old, new = effect(before), effect(sr.status)
+def change_clock(sr, old: str, new: str, *, now: datetime, calendar) -> None:
+    """The clock effect went from ``old`` to ``new`` at ``now``. ``sr`` is a request row
+    or anything with its ``sla_*`` attributes (sla.replay replays the events with it)."""
     if old == new:
         return
     if old == clock.PAUSE and sr.sla_paused_since is not None:
-        _resume(sr, now)
+        _resume(sr, now, calendar)
     if old == clock.STOP:
         sr.sla_stopped_at = None
     _enter(sr, new, now)
+
+
+def status_changed(sr, before, *, now: datetime) -> None:
+    """``sr`` moved from the status ``before`` to its current one at ``now``."""
+    change_clock(sr, effect(before), effect(sr.status), now=now, calendar=calendar_for(sr))
 
 
 def responded(sr, *, now: datetime) -> None:

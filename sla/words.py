@@ -73,8 +73,7 @@ def summary(sr, now) -> list[tuple[str, str]]:
         ("Calendar", f"{calendar.name} ({calendar.time_zone})" if calendar else "Around the clock"),
         ("Target", period(sr) or "—"),
     ]
-    if now_reading.elapsed_seconds is not None:
-        lines.append(("Elapsed", duration(now_reading.elapsed_seconds, working=working)))
+    lines.append(("Elapsed", duration(now_reading.elapsed_seconds, working=working)))
     lines.append(("Paused", duration(now_reading.paused_seconds, working=working)))
     remaining = now_reading.remaining_seconds
     if remaining is not None:

@@ -7,7 +7,9 @@ requests themselves.
 """
 
 from servicerequests.models.choices import (
+    CLOCK_STATES,
     OPEN_STATES,
+    ClockEffect,
     ImpactLevel,
     LifeCycleState,
     Priority,
@@ -40,10 +42,12 @@ from servicerequests.models.requests import (
 )
 
 __all__ = [
+    "CLOCK_STATES",
     "OPEN_STATES",
     "AllowedProductBase",
     "CancellationReason",
     "CategoryBase",
+    "ClockEffect",
     "CompletionTarget",
     "FinalResolutionCategory",
     "ImpactLevel",

@@ -10,6 +10,7 @@ from crm.exceptions import InvalidLifeCycleState
 from crm.lifecycle import lock
 from servicerequests.models import ServiceRequest, ServiceRequestEvent
 from servicerequests.steps import STEPS
+from sla import services as sla
 
 _STEP_FIELDS = [
     tracked
@@ -26,6 +27,8 @@ _STEP_FIELDS = [
 # What the timeline tells, field by field (crm.audit).
 TRACKED = (
     audit.field("status", "Status"),
+    # The service-level clock a status change starts, pauses or stops (contract section 8).
+    audit.Tracked("clock", "Service-level clock", sla.clock_of),
     audit.field("category", "Category"),
     audit.field("urgency_level", "Urgency"),
     audit.field("impact_level", "Impact"),

@@ -64,7 +64,8 @@ def service_request_create(
     sr.number = next_number("service_request")
     stamp(sr, actor, now)
     sr.save()
-    record_event(sr, actor, "create", (None, None), now, changes={"target": f.target_record(sr)})
+    changes = {"target": sla.target_record(sr), "clock": sla.clock_of(sr)}
+    record_event(sr, actor, "create", (None, None), now, changes=changes)
     if status != initial or steps:
         walk(sr, actor, status, steps or {}, now, audit=Audit(sr, TRACKED))
         sr.save()

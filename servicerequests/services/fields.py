@@ -27,6 +27,7 @@ def set_completion(sr: ServiceRequest, expected, estimated: TimePeriod | None) -
     """Expected completion and estimated time from each other, else the type's target
     (counted on the type's business calendar, if it has one); the at-risk moment follows."""
     default = rules.default_completion(sr.type, sr.priority)
+    given = expected is not None
     expected, estimated = completion(
         start=sr.start_date,
         expected=expected,
@@ -34,23 +35,12 @@ def set_completion(sr: ServiceRequest, expected, estimated: TimePeriod | None) -
         default=default,
         add=sla.add_target(sr.type),
     )
-    sr.expected_completion_date = expected
+    # A date given is the target as it is; one worked out from an estimate is counted
+    # from the start, so the pauses so far (paused time does not count) move it.
+    sr.expected_completion_date = expected if given else sla.shift_by_pauses(sr, expected)
     sr.estimated_completion_value = estimated.value if estimated else None
     sr.estimated_completion_uot = estimated.uot if estimated else None
     sla.retarget(sr)
-
-
-def target_record(sr: ServiceRequest) -> dict:
-    """The target as the event of a write that set it keeps it (``sla_check`` recomputes
-    the clock from these and the status changes)."""
-    return {
-        "start": sr.start_date.isoformat(),
-        "expected": sr.expected_completion_date.isoformat()
-        if sr.expected_completion_date
-        else None,
-        "value": sr.estimated_completion_value,
-        "uot": sr.estimated_completion_uot,
-    }
 
 
 def assign(sr: ServiceRequest, user, unit) -> None:

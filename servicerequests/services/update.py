@@ -82,7 +82,7 @@ def service_request_update(
         _edit_steps(sr, steps, now)
     stamp(sr, actor, now)
     sr.save()
-    target = f.target_record(sr) if retargeted else None
+    target = sla.target_record(sr) if retargeted else None
     changes = as_changes(edited + audit.take(sr), target=target)
     record_event(sr, actor, "update", before, now, note=note, changes=changes)
     return sr

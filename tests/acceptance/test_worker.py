@@ -99,3 +99,58 @@ def test_worker_and_beat_flag_a_request(worker, client, tmp_path):
         {"period": "1", "uot": "DAYS", "fields_set": "number,approaching_completion"},
     ).data
     assert listed == [{"number": sr.number, "approaching_completion": flagged}]
+
+
+def test_worker_flags_at_risk_then_breached_once_each_and_never_a_paused_request(
+    worker, client, tmp_path
+):
+    """Contract section 8: ON_TRACK -> AT_RISK -> BREACHED, one event row and one
+    notification per step across repeated scans; a paused request is never flagged."""
+    from crm.models import Notification
+    from servicerequests.models import ServiceRequestEvent, ServiceRequestStatus
+
+    demo = load_demo()
+    now = timezone.now()
+    running = make_service_request(
+        sla_at_risk_date=now + timedelta(seconds=4),
+        expected_completion_date=now + timedelta(seconds=9),
+        assigned_to_user=demo["agent"],
+    )
+    paused = make_service_request(
+        status=ServiceRequestStatus.objects.get(name="On Hold"),
+        sla_paused_since=now,
+        sla_at_risk_date=now + timedelta(seconds=1),
+        expected_completion_date=now + timedelta(seconds=3),
+        assigned_to_user=demo["agent"],
+    )
+    api = Api(client, token_for(demo["admin"]))
+
+    def sla(sr) -> dict:
+        params = {"service_request_identifier": f"number={sr.number}", "fields_set": "sla"}
+        return api.get("service_requests/show", params).data["sla"]
+
+    def flags(sr) -> list[str]:
+        rows = ServiceRequestEvent.objects.filter(service_request=sr, action__startswith="flag_")
+        return list(rows.order_by("created_at").values_list("action", flat=True))
+
+    seen = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and flags(running) != ["flag_approaching", "flag_overdue"]:
+        assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+        status = sla(running)["status"]
+        if not seen or seen[-1] != status:
+            seen.append(status)
+        time.sleep(0.3)
+    assert flags(running) == ["flag_approaching", "flag_overdue"], (
+        tmp_path / "worker.log"
+    ).read_text()[-3000:]
+    assert seen[-1] in ("AT_RISK", "BREACHED")
+    assert seen == ["ON_TRACK", "AT_RISK", "BREACHED"][-len(seen) :]
+    time.sleep(5)  # two more scans (every 2 seconds): nothing new
+    assert flags(running) == ["flag_approaching", "flag_overdue"]
+    kinds = Notification.objects.filter(service_request=running, user=demo["agent"])
+    assert sorted(kinds.values_list("kind", flat=True)) == ["APPROACHING", "OVERDUE"]
+    assert flags(paused) == []
+    assert not Notification.objects.filter(service_request=paused).exists()
+    assert (sla(paused)["clock"], sla(paused)["status"]) == ("PAUSED", "ON_TRACK")
+    assert sla(running)["status"] == "BREACHED"

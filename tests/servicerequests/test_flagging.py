@@ -52,11 +52,14 @@ def test_window_edges(agent):
 
     result = flagging.scan(TARGET, now=NOW)
 
-    assert (result.approaching, result.overdue) == (3, 1)
-    for sr in (inside, edge, just_due):
+    # At risk from the warning period before the target; breached at the target itself
+    # (contract section 8: BREACHED begins at expected_completion_date).
+    assert (result.approaching, result.overdue) == (2, 2)
+    for sr in (inside, edge):
         assert flags(sr) == (NOW, None)
     assert flags(outside) == (None, None)
-    assert flags(late) == (None, NOW)
+    for sr in (just_due, late):
+        assert flags(sr) == (None, NOW)
     assert flags(no_date) == (None, None)
 
 
