@@ -39,6 +39,10 @@ TARGETS = {  # scenario -> p95 target in ms
     "service_requests/create": 50,
     "service_requests/respond": None,
     "queue page (Pending)": None,
+    # Service levels (issue 12): the at-risk queue with its countdowns, and a customer's
+    # requests filtered by sla_status, each with its sla object.
+    "queue page (At risk)": 250,
+    "list sla_status=AT_RISK,BREACHED, 50 rows": 150,
 }
 
 
@@ -289,7 +293,32 @@ def scenarios(tok: str, count: int) -> dict[str, list[tuple]]:
             ("POST", API + "service_requests/respond", respond(n)) for n in pending
         ],
         "queue page (Pending)": [("GET", "/requests/queue/pending/", None)] * count,
+        "queue page (At risk)": [("GET", "/requests/queue/at-risk/", None)] * count,
+        "list sla_status=AT_RISK,BREACHED, 50 rows": [
+            get(
+                "service_requests/list",
+                accounts_receivable_identifier=f"number={account}",
+                sla_status="AT_RISK,BREACHED",
+                number_of_results=50,
+            )
+            for account in busiest_accounts(count)
+        ],
     }
+
+
+def busiest_accounts(count: int) -> list[str]:
+    """Account numbers, the ten with the most requests in turn: lists with rows to show."""
+    from django.db.models import Count
+
+    from servicerequests.models import ServiceRequest
+
+    top = list(
+        ServiceRequest.objects.values("accounts_receivable__number")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("accounts_receivable__number", flat=True)[:10]
+    )
+    return [top[i % len(top)] for i in range(count)]
 
 
 def prepare_due(count: int) -> int:
@@ -314,11 +343,18 @@ def prepare_due(count: int) -> int:
     )
     for start in range(0, len(ids), 1000):
         chunk = ids[start : start + 1000]
-        due = [When(id=i, then=now + timedelta(minutes=rng.randint(5, 600))) for i in chunk]
+        due = [now + timedelta(minutes=rng.randint(5, 600)) for _ in chunk]
         ServiceRequest.objects.filter(id__in=chunk).update(
             approaching_completion=None,
             overdue_flagged_at=None,
-            expected_completion_date=Case(*due),
+            expected_completion_date=Case(
+                *(When(id=i, then=d) for i, d in zip(chunk, due, strict=True))
+            ),
+            # At risk a day before the target: every one of them is at risk now.
+            sla_at_risk_date=Case(
+                *(When(id=i, then=d - timedelta(days=1)) for i, d in zip(chunk, due, strict=True))
+            ),
+            sla_paused_since=None,
         )
     return len(ids)
 

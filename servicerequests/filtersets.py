@@ -104,7 +104,7 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_sla_status(self, queryset, name, value):
-        return queryset.filter(clock.status_q(value, timezone.now())) if value else queryset
+        return clock.status_filter(queryset, value, timezone.now()) if value else queryset
 
     def filter_pending_acceptance(self, queryset, name, value):
         return queryset.filter(pending_acceptance_q(value))

@@ -300,3 +300,63 @@ def test_sla_check_agrees_with_what_the_services_stored_and_finds_a_tampered_row
     assert f"{numbers[0]}:" in out
     assert "sla_paused_seconds: stored 0, events give" in out
     assert "1 disagree" in out
+
+
+@pytest.mark.parametrize(
+    ("method", "extra"),
+    [
+        ("get_pending", {}),
+        ("get_overdue", {}),
+        ("get_close_to_estimated_completion_time", {"period": "10", "uot": "YEARS"}),
+    ],
+)
+def test_every_list_method_takes_sla_status(api, method, extra):
+    breached = create(api, start_date="2020-01-01T10:00:00")["number"]
+    on_track = create(api)["number"]
+
+    def listed(value: str) -> set[str]:
+        params = {**extra, "sla_status": value, "number_of_results": "500"}
+        response = api.get(f"service_requests/{method}", params)
+        assert response.status_code == 200, response.body
+        return {row["number"] for row in response.data} & {breached, on_track}
+
+    assert on_track not in listed("BREACHED")
+    assert breached not in listed("ON_TRACK")
+    if method != "get_close_to_estimated_completion_time":  # past due is not "close"
+        assert listed("BREACHED") == {breached}
+
+
+def test_queue_pages_take_sla_status(admin_client, api):
+    from django.urls import reverse
+
+    breached = create(api, start_date="2020-01-01T10:00:00")["number"]
+    on_track = create(api)["number"]
+    url = reverse("sr-queue", args=["pending"])
+    page = admin_client.get(url, {"sla_status": "BREACHED"}).content.decode()
+    assert breached in page
+    assert on_track not in page
+    page = admin_client.get(url, {"sla_status": ["ON_TRACK", "AT_RISK"]}).content.decode()
+    assert on_track in page
+    assert breached not in page
+
+
+def test_a_request_paused_long_ago_keeps_the_status_it_had_when_paused(api):
+    """Judged at the start of its pause: paused ten days ago two hours before its target,
+    it is at risk (not breached, though its target date has passed since)."""
+    number = create(api)["number"]
+    now = timezone.now()
+    sm.ServiceRequest.objects.filter(number=number).update(
+        status=sm.ServiceRequestStatus.objects.get(name="On Hold"),
+        sla_paused_since=now - timedelta(days=10),
+        sla_at_risk_date=now - timedelta(days=11),
+        expected_completion_date=now - timedelta(days=10) + timedelta(hours=2),
+    )
+    assert sla_of(api, number)["status"] == "AT_RISK"
+
+    def listed(value: str) -> bool:
+        response = api.get("service_requests/list", {**ACCOUNT, "sla_status": value})
+        return number in {row["number"] for row in response.data}
+
+    assert listed("AT_RISK")
+    assert not listed("BREACHED")
+    assert not listed("ON_TRACK")

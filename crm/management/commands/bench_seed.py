@@ -121,7 +121,7 @@ INSERT INTO servicerequests_servicerequest (
     caller_id, urgency_level, impact_level, priority, assigned_to_user_id, owned_by_group_id,
     privacy_level_id, start_date, expected_completion_date, approaching_completion,
     overdue_flagged_at, created_date, updated_date, created_by_user_id, updated_by_user_id,
-    description
+    description, sla_at_risk_date, sla_paused_seconds, sla_stopped_at
 )
 SELECT
     upper(replace(gen_random_uuid()::text, '-', '')),
@@ -149,7 +149,14 @@ SELECT
     created,
     %(admin)s,
     %(admin)s,
-    'Benchmark request ' || n
+    'Benchmark request ' || n,
+    -- Service levels (contract section 8): at risk a day before the target (the demo
+    -- type's warning period); a closed request's clock stopped up to 12 days after its
+    -- start, so some met their target and some missed it.
+    expected - interval '1 day',
+    0,
+    CASE WHEN state IN ('FINAL_RESOLVED', 'COMPLETED', 'CANCELLED')
+         THEN created + (1 + floor(random() * 12 * 24)::int) * interval '1 hour' END
 FROM (
     SELECT
         n, created, account.id AS account_id, account.owner_id,
