@@ -174,7 +174,9 @@ class ServiceRequestTypeAdmin(LifeCycleTypeAdmin):
                     "at_risk_percentage",
                 ),
                 "description": "Targets count working time on the calendar (none: around "
-                "the clock); statuses that pause the clock (On Hold) stop the count.",
+                "the clock); statuses that pause the clock (On Hold) stop the count. A "
+                "change applies to targets set from now on: open requests keep their "
+                "expected completion dates.",
             },
         ),
         (
