@@ -144,8 +144,11 @@ def test_worker_flags_at_risk_then_breached_once_each_and_never_a_paused_request
     assert flags(running) == ["flag_approaching", "flag_overdue"], (
         tmp_path / "worker.log"
     ).read_text()[-3000:]
-    assert seen[-1] in ("AT_RISK", "BREACHED")
-    assert seen == ["ON_TRACK", "AT_RISK", "BREACHED"][-len(seen) :]
+    # The loop stops as soon as the second flag is written, possibly before it
+    # polled BREACHED; what it saw must still only ever move forward.
+    steps = ["ON_TRACK", "AT_RISK", "BREACHED"]
+    ranks = [steps.index(status) for status in seen]
+    assert ranks == sorted(set(ranks)), seen
     time.sleep(5)  # two more scans (every 2 seconds): nothing new
     assert flags(running) == ["flag_approaching", "flag_overdue"]
     kinds = Notification.objects.filter(service_request=running, user=demo["agent"])
