@@ -16,6 +16,7 @@ from servicerequests.models import (
 )
 from servicerequests.steps import BY_NAME
 from sla import clock
+from sla import filters as sla_filters
 
 
 def pending_acceptance_q(kind: str) -> Q:
@@ -104,7 +105,7 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_sla_status(self, queryset, name, value):
-        return clock.status_filter(queryset, value, timezone.now()) if value else queryset
+        return sla_filters.status_filter(queryset, value, timezone.now()) if value else queryset
 
     def filter_pending_acceptance(self, queryset, name, value):
         return queryset.filter(pending_acceptance_q(value))

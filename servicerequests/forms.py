@@ -22,6 +22,7 @@ from servicerequests.steps import (
     StepKind,
 )
 from sla import clock as sla_clock
+from sla import services as sla_services
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -76,7 +77,7 @@ class StatusChoice(forms.ModelChoiceField):
         super().__init__(**kwargs)
 
     def label_from_instance(self, obj):
-        if sla_clock.effect_for(obj.life_cycle_state, obj.clock_effect) == sla_clock.PAUSE:
+        if sla_services.effect(obj) == sla_clock.PAUSE:
             return f"{obj.name} (pauses the clock)"
         return obj.name
 

@@ -10,13 +10,8 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
 from sla import workingtime
-from sla.calendars import bump
+from sla.calendars import bump, window_of
 from sla.models import BusinessCalendar, Holiday, WorkingWindow
-
-
-def _minutes(moment, *, end: bool = False) -> int:
-    minutes = moment.hour * 60 + moment.minute
-    return 1440 if end and minutes == 0 else minutes
 
 
 class WindowFormSet(BaseInlineFormSet):
@@ -47,9 +42,7 @@ class WindowFormSet(BaseInlineFormSet):
         if data.get("start") is None or data.get("end") is None or data.get("weekday") is None:
             return None
         try:
-            return workingtime.Window(
-                int(data["weekday"]), _minutes(data["start"]), _minutes(data["end"], end=True)
-            )
+            return window_of(int(data["weekday"]), data["start"], data["end"])
         except ValueError as error:
             form.add_error(None, str(error))
             return None

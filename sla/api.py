@@ -5,7 +5,7 @@ from __future__ import annotations
 from crm.api.formats import format_datetime, stored_period
 from crm.api.representation import DATE_SCHEMA, TIME_PERIOD_SCHEMA, Computed
 from sla import clock
-from sla.calendars import calendar_of
+from sla.calendars import of_type
 
 _STATUS = {"type": "string", "enum": list(clock.STATUSES), "nullable": True}
 _SECONDS = {"type": "integer", "nullable": True}
@@ -69,12 +69,11 @@ def facts(row) -> clock.Facts:
 
 def reading(row, now) -> clock.Reading:
     """The clock of a request row at ``now``."""
-    calendar_row = row.type.calendar
     return clock.read(
         facts(row),
         effect=clock.effect_for(row.life_cycle_state, row.status.clock_effect),
         state=row.life_cycle_state,
-        calendar=None if calendar_row is None else calendar_of(calendar_row),
+        calendar=of_type(row.type),
         now=now,
         percentage=row.type.at_risk_percentage,
     )

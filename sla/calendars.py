@@ -23,14 +23,16 @@ def _minutes(moment, *, end: bool = False) -> int:
     return 1440 if end and minutes == 0 else minutes
 
 
+def window_of(weekday: int, start, end) -> workingtime.Window:
+    """A window row's times as the arithmetic reads them: an end of 00:00 is midnight."""
+    return workingtime.Window(weekday, _minutes(start), _minutes(end, end=True))
+
+
 def build(row: BusinessCalendar, windows: Iterable, holidays: Iterable) -> workingtime.Calendar:
     """The arithmetic of a calendar row, its windows and its holidays."""
     return workingtime.Calendar(
         row.time_zone,
-        [
-            workingtime.Window(w.weekday, _minutes(w.start), _minutes(w.end, end=True))
-            for w in windows
-        ],
+        [window_of(w.weekday, w.start, w.end) for w in windows],
         holidays=[h.date for h in holidays if not h.every_year],
         yearly_holidays=[(h.date.month, h.date.day) for h in holidays if h.every_year],
         name=row.name,
@@ -61,6 +63,12 @@ def calendar_of(row: BusinessCalendar | None):
     if row is None:
         return workingtime.ALWAYS
     return calendars([row])[row.pk]
+
+
+def of_type(sr_type):
+    """The arithmetic of a request type's calendar, or None: the type runs around the clock
+    (sla.clock then counts plain elapsed time)."""
+    return None if sr_type.calendar_id is None else calendar_of(sr_type.calendar)
 
 
 def bump(calendar_id: str) -> None:

@@ -14,18 +14,17 @@ from django.conf import settings
 
 from crm.timeperiods import TimePeriod
 from sla import clock
-from sla.calendars import calendar_of
+from sla.calendars import of_type
 
 
 def calendar_for(sr):
     """The arithmetic of the request type's calendar, or None: around the clock."""
-    row = sr.type.calendar
-    return None if row is None else calendar_of(row)
+    return of_type(sr.type)
 
 
 def add_target(sr_type):
     """``add(start, value, uot)`` of a type: the expected completion of a target."""
-    calendar = None if sr_type.calendar_id is None else calendar_of(sr_type.calendar)
+    calendar = of_type(sr_type)
     return lambda start, value, uot: clock.add_target(calendar, start, value, uot)
 
 

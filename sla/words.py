@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crm.audit import period
+from crm.templatetags.crm_tags import local_dt
 from sla import clock
 from sla.api import reading
 
@@ -86,15 +87,11 @@ def summary(sr, now) -> list[tuple[str, str]]:
 def _clock(sr, now_reading) -> str:
     words = CLOCK_WORDS[now_reading.clock]
     if now_reading.clock == "PAUSED" and sr.sla_paused_since:
-        from crm.templatetags.crm_tags import local_dt
-
         return f"{words} since {local_dt(sr.sla_paused_since)} ({sr.status.name})"
     return f"{words} ({sr.status.name})"
 
 
 def _moments(sr) -> list[tuple[str, str]]:
-    from crm.templatetags.crm_tags import local_dt
-
     lines = []
     if sr.sla_at_risk_date:
         lines.append(("At risk from", local_dt(sr.sla_at_risk_date)))

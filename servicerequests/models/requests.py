@@ -122,7 +122,7 @@ class ServiceRequest(
             models.Index(fields=["category", "-created_date"], name="sr_category_created_idx"),
             models.Index(fields=["priority", "life_cycle_state"], name="sr_priority_idx"),
             # The paused requests, few at any time: the sla_status filter looks them up
-            # first (sla.clock.status_filter).
+            # first (sla.filters.status_filter).
             models.Index(
                 fields=["sla_paused_since"],
                 condition=models.Q(sla_paused_since__isnull=False),
