@@ -18,6 +18,13 @@ from crm.services import token_issue
 
 API = "/crmapi/rest/v2/"
 
+# Helper modules that assert: report their failures with values, as a test module would.
+pytest.register_assert_rewrite(
+    "tests.servicerequests.helpers",
+    "tests.servicerequests.config_helpers",
+    "tests.servicerequests.page_helpers",
+)
+
 
 def services_required() -> bool:
     """CI sets CRM_REQUIRE_SERVICES=1: tests that need PostgreSQL or Redis must not skip."""

@@ -6,6 +6,9 @@ import pytest
 
 from crm.models import User
 
+# helpers.py asserts too (errors_of): report its failures as a test module would.
+pytest.register_assert_rewrite("tests.admin.helpers")
+
 
 @pytest.fixture
 def demo_data(db) -> dict:

@@ -11,8 +11,9 @@ import pytest
 from servicerequests import models as sm
 from sla.calendars import calendar_of
 from sla.models import BusinessCalendar
-from tests.admin.test_admin import (
+from tests.admin.helpers import (
     add_inline_row,
+    add_page_data,
     errors_of,
     form_data,
     has_error,
@@ -20,7 +21,6 @@ from tests.admin.test_admin import (
     new_service_request,
     url,
 )
-from tests.admin.test_guardrails import add_page_data
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.fromisoformat("2026-12-07T00:00:00+00:00").tzinfo

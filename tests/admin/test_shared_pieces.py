@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from jobs import models as jm
 from products.models import Product
 from servicerequests import models as sm
-from tests.admin.test_admin import add_inline_row, errors_of, form_data, inline_formset, url
+from tests.admin.helpers import add_inline_row, errors_of, form_data, inline_formset, url
 
 # -- what the bases fill in -----------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from jobs.forms import ACTION_FORMS as JOB_ACTIONS
 from servicerequests.forms import ACTION_FORMS as SR_ACTIONS
-from tests.servicerequests.test_api_read import make_sr
+from tests.servicerequests.helpers import make_sr
 
 pytestmark = pytest.mark.django_db
 

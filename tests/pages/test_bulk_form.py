@@ -15,7 +15,7 @@ from crm.models import User
 from servicerequests import models as sm
 from servicerequests.forms import BULK_LIMIT
 from tests.pages.pagetools import messages_of, opening_tag
-from tests.servicerequests.test_api_read import S, make_sr
+from tests.servicerequests.helpers import S, make_sr
 
 pytestmark = pytest.mark.django_db
 

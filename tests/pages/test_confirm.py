@@ -21,7 +21,7 @@ from tests.pages.pagetools import (
     messages_of,
     opening_tag,
 )
-from tests.servicerequests.test_api_read import S, make_sr
+from tests.servicerequests.helpers import S, make_sr
 
 pytestmark = pytest.mark.django_db
 

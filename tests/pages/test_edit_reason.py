@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from servicerequests import models as sm
 from tests.pages.pagetools import form_fields
-from tests.servicerequests.test_api_read import make_sr
+from tests.servicerequests.helpers import make_sr
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from products.models import Product
 from servicerequests import models as sm
 from servicerequests import services
 from tests.pages.pagetools import form_fields, messages_of
-from tests.servicerequests.test_api_read import S, make_sr
+from tests.servicerequests.helpers import S, make_sr
 
 pytestmark = pytest.mark.django_db
 

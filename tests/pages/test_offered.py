@@ -14,7 +14,7 @@ from jobs import models as jm
 from servicerequests import models as sm
 from servicerequests.forms import CompleteForm
 from tests.pages.pagetools import offered
-from tests.servicerequests.test_api_read import S, make_sr
+from tests.servicerequests.helpers import S, make_sr
 
 pytestmark = pytest.mark.django_db
 

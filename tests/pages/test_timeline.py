@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from jobs import models as jm
 from servicerequests import models as sm
-from tests.servicerequests.test_api_read import make_sr
+from tests.servicerequests.helpers import make_sr
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from crm.models import PrivacyLevel
 from servicerequests import models as sm
 from tests.conftest import Api, token_for
 from tests.factories import GroupFactory, UserFactory
-from tests.servicerequests.test_api_create_update import update
-from tests.servicerequests.test_api_lifecycle import ACTIONS, ALLOWED
-from tests.servicerequests.test_api_read import (
+from tests.servicerequests.helpers import (
     ACCOUNT,
+    ACTIONS,
+    ALLOWED,
     SR,
     S,
     assert_error,
@@ -28,6 +28,7 @@ from tests.servicerequests.test_api_read import (
     show,
     snapshot,
     totals,
+    update,
 )
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from customers.models import AccountsReceivable, Subscription
 from products.models import Product
 from servicerequests import models as sm
-from tests.servicerequests.test_api_read import SR, S, make_job, make_sr
+from tests.servicerequests.helpers import SR, S, make_job, make_sr
 from tests.servicerequests.test_api_visibility import LISTS
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from crm import flagging
 from crm.models import Notification
 from servicerequests import models as sm
 from servicerequests.tasks import TARGET
-from tests.servicerequests.test_api_read import call, create
+from tests.servicerequests.helpers import call, create
 
 pytestmark = pytest.mark.django_db
 

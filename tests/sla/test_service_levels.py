@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from servicerequests import models as sm
-from tests.servicerequests.test_api_read import (
+from tests.servicerequests.helpers import (
     assert_error,
     call,
     create,
