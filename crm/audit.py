@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from crm import queuecounts
+
 
 @dataclass(frozen=True)
 class Tracked:
@@ -155,3 +157,6 @@ def write_event(
         note=note or "",
         changes=changes or {},
     )
+    # Every service write of a request or a job records its event here: once it commits,
+    # the sidebar's cached queue counts are old (crm.queuecounts).
+    queuecounts.changed()

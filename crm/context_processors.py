@@ -1,37 +1,31 @@
 """The staff pages' navigation: every queue with a count, computed once per user per moment."""
 
-from django.core.cache import cache
-
+from crm import queuecounts
+from crm.queuecounts import COUNT_CAP
 from crm.registry import QUEUE_SECTIONS
 
-COUNT_CAP = 100  # counts stop at 99+: counting a whole queue of a million rows is not free
-COUNT_SECONDS = 15
 
-
-def _counts(user) -> dict:
-    key = f"nav-counts:{user.pk}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = {
-            f"{section.url_name}:{queue.slug}": section.count(user, queue, COUNT_CAP)
-            for section in QUEUE_SECTIONS
-            if user.has_perm(section.permission)
-            for queue in section.queues.values()
-        }
-        cache.set(key, counts, COUNT_SECONDS)
-    return counts
-
-
-def navigation(request) -> dict:
-    """Only for signed-in users on the staff pages (not the admin, not the API)."""
+def staff_user(request):
+    """The signed-in user of a staff page, or None: the admin and the API have no sidebar."""
     user = getattr(request, "user", None)
     if (
         user is None
         or not user.is_authenticated
         or request.path.startswith(("/admin/", "/crmapi/"))
     ):
+        return None
+    return user
+
+
+def navigation(request) -> dict:
+    """Only for signed-in users on the staff pages (not the admin, not the API)."""
+    user = staff_user(request)
+    if user is None:
         return {}
-    counts = _counts(user)
+    # Cached, but never older than the last write; the listed queue counted now: they agree
+    # with the rows (crm.queuecounts says why this way).
+    current = getattr(request, "crm_queue", None)  # set by the queue page (KeysetQueueView)
+    counts = queuecounts.counts(user, current)
     sections = []
     for section in QUEUE_SECTIONS:
         url = section.url_name
@@ -44,6 +38,7 @@ def navigation(request) -> dict:
     return {
         "nav_sections": sections,
         "count_cap": COUNT_CAP,
+        "nav_current": queuecounts.name_of(current),
         "unread_notifications": _unread(user),
     }
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from crm import queuecounts
 from crm.access import accesses_for, can_see
 from crm.models import Notification, User
 from crm.timeperiods import add_period
@@ -170,6 +171,7 @@ def _record(target: Target, kind: str, rows: list[dict], now: datetime) -> None:
         )
         for row in rows
     )
+    queuecounts.changed()  # rows moved into Close to expected completion or Overdue
     notifications = _notifications(target, kind, rows, now)
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     ids = [n.id for n in notifications]

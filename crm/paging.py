@@ -28,13 +28,21 @@ class Sort:
 @dataclass(frozen=True)
 class Queue:
     """A staff queue: fixed filters (``filters(user)`` for the app's FilterSet) and a
-    default order."""
+    default order.
+
+    What it fixes, so that a person's filter it cannot hold is never silently lost
+    (crm.queue_filters): ``states``, the life cycle states it can hold (None: every one),
+    and ``owns``, the person's filters it decides, each with the name of its own filter a
+    value must lie within (None: no value fits). A person's filter of the same name as one
+    of its own is owned too."""
 
     slug: str
     label: str
     filters: Callable = field(repr=False)
     sort: str = "expected"
     descending: bool = False
+    states: frozenset[str] | None = None
+    owns: dict[str, str | None] = field(default_factory=dict, hash=False)
 
 
 def sorts(*extra: Sort) -> dict[str, Sort]:
@@ -104,6 +112,17 @@ def _ordering(field: str, ascending: bool, *, reverse: bool = False) -> list:
     else:
         expression = F(field).asc(nulls_last=True) if ascending else F(field).desc(nulls_last=True)
     return [expression, "pk" if ascending else "-pk"]
+
+
+# The queue pages' totals are exact up to here and "more than" beyond: counting a queue of a
+# million rows costs seconds, counting to 1,001 costs what reading 1,001 index entries does.
+TOTAL_CAP = 1000
+
+
+def capped_count(queryset: QuerySet, cap: int) -> int:
+    """The rows of ``queryset``, counted up to ``cap + 1`` (more than ``cap`` reads as such):
+    ``SELECT COUNT(*) FROM (SELECT id ... LIMIT cap + 1)``, without the joins or the order."""
+    return queryset.order_by().values("pk")[: cap + 1].count()
 
 
 @dataclass

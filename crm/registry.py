@@ -28,6 +28,23 @@ class QueueSection:
 
 
 QUEUE_SECTIONS: list[QueueSection] = []
+
+
+@dataclass(frozen=True)
+class SearchSection:
+    """An app's records in the staff pages' header search (crm.search_views).
+    ``search(user=, query=, offset=, count=)`` is the app's search selector, the one its Web
+    API search calls, giving a page of ids best first; ``rows(ids=)`` fetches what the
+    results list shows, in that order; ``detail_url`` names a record's page."""
+
+    title: str
+    detail_url: str
+    permission: str
+    search: Callable
+    rows: Callable
+
+
+SEARCH_SECTIONS: list[SearchSection] = []
 # Every life cycle table (crm.lifecycle.LifeCycle), for the labels of event rows.
 LIFE_CYCLES: list = []
 
@@ -35,6 +52,11 @@ LIFE_CYCLES: list = []
 def register_queues(section: QueueSection) -> None:
     if all(existing.url_name != section.url_name for existing in QUEUE_SECTIONS):
         QUEUE_SECTIONS.append(section)
+
+
+def register_search(section: SearchSection) -> None:
+    if all(existing.detail_url != section.detail_url for existing in SEARCH_SECTIONS):
+        SEARCH_SECTIONS.append(section)
 
 
 def register_life_cycle(life_cycle) -> None:
@@ -72,3 +94,15 @@ class WorkRecordAppConfig(AppConfig):
             str(self.verbose_name), self.queue_url, queues, self.read_permission, lister
         )
         register_queues(section)
+        selectors = import_module(f"{self.name}.selectors")
+        # e.g. "sr-queue" -> "sr-detail": the record page of crm.staff_views.record_urls.
+        detail_url = self.queue_url.removesuffix("-queue") + "-detail"
+        register_search(
+            SearchSection(
+                str(self.verbose_name),
+                detail_url,
+                self.read_permission,
+                selectors.record_search,
+                selectors.record_search_rows,
+            )
+        )

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Search (contract section 13): full text and trigram lookups and the pg_trgm migration;
+    # harmless on SQLite, where search takes its fallback (crm.search).
+    "django.contrib.postgres",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "servicerequests",
     "jobs",
     "sla",
+    "savedviews",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "crm.context_processors.navigation",
+                "savedviews.context_processors.saved_views",
             ],
         },
     },

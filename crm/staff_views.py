@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
-from crm import services
+from crm import columns, queue_filters, services
 from crm.api.auth import LoginThrottle, client_address
 from crm.exceptions import CrmError, RateLimited
 from crm.models import Notification
-from crm.paging import keyset_page
+from crm.paging import TOTAL_CAP, capped_count, keyset_page
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -122,7 +122,11 @@ class KeysetQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
 
     Subclasses set ``queues``, ``sorts``, ``default_queue``, ``user_filters`` (names, with
     ``multi_filters`` those that repeat), ``template_name``, ``table_template`` and
-    ``select(user, filters)``.
+    ``select(user, filters)``; ``columns`` (the app's crm.columns declarations, of which
+    ``select`` joins ``self.related``) and ``nouns`` (one, many) for the total;
+    ``filterset_class`` (the app's FilterSet, whose form is the filter panel) and
+    ``queue_url`` (the URL name of a queue), to move to the ``all_queue`` when a person's
+    filter does not fit the queue (crm.queue_filters).
     """
 
     queues: dict = {}
@@ -132,6 +136,12 @@ class KeysetQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
     multi_filters: tuple[str, ...] = ()
     table_template = ""
     page_size = 25
+    columns: dict = {}
+    nouns = ("record", "records")
+    related: tuple[str, ...] = ()
+    filterset_class = None
+    queue_url = ""
+    all_queue = "all"
 
     def get_template_names(self):
         if self.request.htmx and not self.request.htmx.boosted:
@@ -141,18 +151,62 @@ class KeysetQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
     def select(self, user, filters: dict):
         raise NotImplementedError
 
+    def get(self, request, *args, slug: str | None = None, **kwargs):
+        queue = self.queues.get(slug or self.default_queue)
+        if queue is None:
+            raise Http404("No such queue")
+        self.fixed = queue.filters(request.user)
+        self.chosen = queue_filters.read(
+            self.filterset_class, request.GET, self.user_filters, self.multi_filters
+        )
+        moved = self.move_to_all(queue)
+        return moved or super().get(request, *args, slug=slug, **kwargs)
+
+    def move_to_all(self, queue):
+        """A filter the queue cannot hold moves the page to the All queue with the person's
+        filters, and says why; with no All queue to go to, the filter is left out, and
+        that is said."""
+        names, noun = self.user_filters, self.nouns[1]
+        found = queue_filters.misfits(queue, self.fixed, self.chosen, names, noun)
+        if not found:
+            return None
+        target = self.queues.get(self.all_queue)
+        if target is None or target is queue:
+            self.note(queue_filters.refused(found, queue))
+            for name in found:
+                self.chosen.filters.pop(name, None)
+            return None
+        messages.info(self.request, queue_filters.moved(found, queue, target))
+        query = queue_filters.carried(self.request.GET, queue)
+        url = reverse(self.queue_url, args=[target.slug])
+        url += f"?{query.urlencode()}" if query else ""
+        if self.request.htmx:  # htmx would follow a redirect and swap the page into the table
+            return HttpResponse(headers={"HX-Redirect": url})
+        return redirect(url)
+
+    def note(self, text: str) -> None:
+        """A message on the full page only: each 30-second refresh would add one more."""
+        if not self.request.htmx or self.request.htmx.boosted:
+            messages.error(self.request, text)
+
     def rows(self, queue, query):
+        """The queue's rows with the person's valid filters, which lie within the queue's
+        own (move_to_all) and so may narrow them."""
         user = self.request.user
-        chosen = {
-            k: query.getlist(k) if k in self.multi_filters else query[k]
-            for k in self.user_filters
-            if query.get(k)
-        }
+        for text in self.chosen.ignored:
+            self.note(text)
         try:
-            return self.select(user, {**chosen, **queue.filters(user)})
-        except CrmError as error:  # a hand-edited query string: show the queue unfiltered
-            messages.error(self.request, f"Filter ignored: {error.message}")
-            return self.select(user, queue.filters(user))
+            return self.select(user, {**self.fixed, **self.chosen.filters})
+        except CrmError as error:  # a value the form let through but the selector refused
+            self.note(f"Filter ignored: {error.message}")
+            return self.select(user, self.fixed)
+
+    def filter_fields(self, queue) -> list:
+        """The filter panel's fields, with what choosing outside the queue does."""
+        form = self.chosen.form
+        target = self.queues.get(self.all_queue)
+        queue_filters.explain(form, queue, self.fixed, self.user_filters, target)
+        return [form[name] for name in self.user_filters]
 
     def get_context_data(self, slug: str | None = None, **kwargs):
         queue = self.queues.get(slug or self.default_queue)
@@ -161,8 +215,10 @@ class KeysetQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
         query = self.request.GET
         sort = self.sorts.get(query.get("sort", queue.sort).lstrip("-"), self.sorts[queue.sort])
         descending = query.get("sort", "-" if queue.descending else "").startswith("-")
+        table = self.choose_columns(queue, query)
+        rows = self.rows(queue, query)
         page = keyset_page(
-            self.rows(queue, query),
+            rows,
             sort,
             ascending=not descending,
             size=self.page_size,
@@ -178,8 +234,39 @@ class KeysetQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             now=timezone.now(),
             # The filter panel opens when a filter is set (a sort alone keeps it closed).
             filtering=any(query.get(name) for name in self.user_filters),
+            filter_fields=self.filter_fields(queue),
+            total=self.total(rows),
+            **table,
             **kwargs,
         )
+
+    def choose_columns(self, queue, query) -> dict:
+        """The columns shown (``?columns=``, else the defaults and the column of the queue's
+        own sort) and what ``select`` joins for them; the chooser's context."""
+        extra = [key for key, c in self.columns.items() if c.sort == queue.sort]
+        shown = columns.chosen(self.columns, query.getlist(columns.PARAM), extra=extra)
+        self.related = columns.related_of(shown)
+        # The sidebar counts this queue live (crm.context_processors): it agrees with the rows.
+        self.request.crm_queue = queue
+        keys = {c.key for c in shown}
+        return {
+            "columns": shown,
+            # Each shown column's header, a sort link where the column has a sort.
+            "headers": [(c, self.sorts.get(c.sort)) for c in shown],
+            "column_choices": [(c, c.key in keys) for c in self.columns.values()],
+            # The choice as the URL has it, for the forms that must keep it (filters).
+            "columns_param": [c.key for c in shown if not c.required]
+            if query.getlist(columns.PARAM)
+            else [],
+        }
+
+    def total(self, rows) -> str:
+        """The total: "25 requests", or "More than 1,000 requests" (counted up to a cap)."""
+        count = capped_count(rows, TOTAL_CAP)
+        one, many = self.nouns
+        if count > TOTAL_CAP:
+            return f"More than {TOTAL_CAP:,} {many}"
+        return f"{count:,} {one if count == 1 else many}"
 
 
 class RecordPageView(LoginRequiredMixin, PermissionRequiredMixin, View):

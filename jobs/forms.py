@@ -299,15 +299,3 @@ class CreateForm(forms.Form):
             "assigned_to": services.Assignment(user=self.user),
             "attributes": attributes,
         }
-
-
-class QueueFilterForm(forms.Form):
-    """The filters the job queue pages show; JobFilterSet applies them (and the others a
-    link may carry: account, assignee, group)."""
-
-    q = forms.CharField(
-        required=False, label="Number or account", widget=forms.TextInput(attrs={"type": "search"})
-    )
-    type = forms.ModelChoiceField(
-        queryset=JobType.objects.only("id", "name"), required=False, empty_label="Any"
-    )

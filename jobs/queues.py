@@ -1,12 +1,28 @@
-"""The staff's job queues: fixed filters over the one JobFilterSet and a default order."""
+"""The staff's job queues: fixed filters over the one JobFilterSet, the states each can hold
+(crm.paging.Queue) and a default order. All jobs fixes nothing: any state, every filter."""
 
 from crm.paging import Queue, queues, sorts
+from jobs.models import OPEN_JOB_STATES, JobLifeCycleState
 
 SORTS = sorts()
+S = JobLifeCycleState
+
+
+def _in(state: str) -> Queue:
+    """The queue of one state."""
+    return Queue(
+        state.lower().replace("_", "-"),
+        S(state).label,
+        lambda user: {"state": [state]},
+        states=frozenset({state}),
+    )
+
+
 QUEUES = queues(
-    Queue("draft", "Draft", lambda user: {"state": ["DRAFT"]}),
-    Queue("pending", "Pending", lambda user: {"state": ["PENDING"]}),
-    Queue("in-progress", "In progress", lambda user: {"state": ["IN_PROGRESS"]}),
-    Queue("overdue", "Overdue", lambda user: {"overdue": True}),
+    _in(S.DRAFT),
+    _in(S.PENDING),
+    _in(S.IN_PROGRESS),
+    Queue("overdue", "Overdue", lambda user: {"overdue": True}, states=frozenset(OPEN_JOB_STATES)),
+    Queue("all", "All jobs", lambda user: {}, sort="created", descending=True),
 )
 DEFAULT_QUEUE = "pending"

@@ -75,9 +75,48 @@ def job_next_statuses(*, job: models.Job) -> QuerySet:
 JOB_QUEUE_RELATED = ("accounts_receivable", "subscription", "type", "status", "assigned_to_user")
 
 
-def job_queue(*, user, filters: dict) -> QuerySet:
-    """A job queue's rows with what its columns show; the page orders and slices it."""
-    return job_list(user=user, filters=filters).select_related(*JOB_QUEUE_RELATED)
+def job_queue(*, user, filters: dict, related=JOB_QUEUE_RELATED) -> QuerySet:
+    """A job queue's rows with what its columns show (``related``: the shown columns' joins,
+    jobs.columns); the page orders and slices it."""
+    rows = job_list(user=user, filters=filters)
+    # select_related() with no names would join every relation: none shown, none joined.
+    return rows.select_related(*related) if related else rows
+
+
+# The columns of a customer's history (customers.views).
+JOB_HISTORY_RELATED = ("type", "status", "assigned_to_user")
+
+
+def job_history(*, user, filters: dict) -> QuerySet:
+    """A customer's jobs (``accounts_receivable`` or ``contact``, and ``state``) with what
+    the history's columns show; the page orders and slices it."""
+    return job_list(user=user, filters=filters).select_related(*JOB_HISTORY_RELATED)
+
+
+def job_state_counts(*, user, filters: dict) -> dict[str, int]:
+    """How many jobs the user may see in each life cycle state (one grouped query, for one
+    customer's rows: never the whole table)."""
+    from django.db.models import Count
+
+    rows = job_list(user=user, filters=filters).order_by()
+    return dict(rows.values_list("life_cycle_state").annotate(count=Count("pk")))
+
+
+def job_contacts(*, job: models.Job) -> QuerySet:
+    """The contacts a job names by its contact e-mail or phone (JobQuerySet.for_contact,
+    read the other way): the account's owner and related contacts that match."""
+    from django.db.models import Q
+
+    from customers.models import Contact
+
+    reach = Q(pk__in=[])
+    if job.contact_phone:
+        reach |= Q(phone=job.contact_phone)
+    if job.contact_email:
+        reach |= Q(email__iexact=job.contact_email)
+    account = job.accounts_receivable_id
+    people = Contact.objects.filter(Q(owned_accounts=account) | Q(related_accounts=account))
+    return people.filter(reach).distinct().order_by("last_name", "first_name", "company_name")
 
 
 def job_detail(*, user, number: str):
@@ -123,5 +162,28 @@ def job_detail(*, user, number: str):
     )
 
 
+def job_search(*, user, query: str, offset: int = 0, count: int = 50) -> list[str]:
+    """The ids of one page of the jobs ``user`` may see that match ``query`` (cleaned:
+    crm.search.clean_query), best match first, then newest (jobs.search). The Web API and
+    the header search both read here; each fetches the rows it shows."""
+    from crm.search import ranked_ids
+    from jobs.search import branches
+
+    visible = models.Job.objects.visible_to(user)
+    return ranked_ids(visible, branches(query), offset=offset, count=count)
+
+
+def job_search_rows(*, ids: list[str]) -> list:
+    """The header search's rows (jobs.search), in the order of ``ids``: what its columns
+    show (number, subject, status, state, assignee, due)."""
+    from crm.search import in_order
+
+    rows = models.Job.objects.filter(pk__in=ids).select_related("status", "assigned_to_user")
+    return in_order(rows, ids)
+
+
 # The list the ground floor counts this app's queues through (crm.registry).
 record_list = job_list
+# The search the staff pages' header search reads through (crm.registry, crm.search_views).
+record_search = job_search
+record_search_rows = job_search_rows

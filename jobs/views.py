@@ -17,13 +17,32 @@ from crm.staff_views import (
     RecordPageView,
 )
 from jobs import lifecycle, selectors, services
-from jobs.forms import ACTION_FORMS, CreateForm, QueueFilterForm, states_with_statuses
+from jobs.columns import COLUMNS
+from jobs.filtersets import JobFilterSet
+from jobs.forms import ACTION_FORMS, CreateForm, states_with_statuses
 from jobs.queues import DEFAULT_QUEUE, QUEUES, SORTS
 from jobs.scopes import scope_of
 
 PAGE_SIZE = 25
-# Filters a person may set on a queue page (the queue's own filters always apply).
-USER_FILTERS = ("q", "accounts_receivable", "type", "assignee", "group")
+# Filters a person may set on a queue page, in the panel's order; a value the queue cannot
+# hold moves the page to All jobs (crm.queue_filters). The account is hidden: links set it.
+USER_FILTERS = (
+    "q",
+    "state",
+    "status",
+    "type",
+    "category",
+    "assignee",
+    "unassigned",
+    "group",
+    "created_from",
+    "created_to",
+    "due_after",
+    "due_before",
+    "completed_from",
+    "completed_to",
+    "accounts_receivable",
+)
 READ = "jobs.view_job"
 WRITE = "jobs.change_job"
 SERVICES = {
@@ -54,14 +73,12 @@ class QueueView(KeysetQueueView):
     template_name = "jobs/job_queue.html"
     table_template = "jobs/includes/queue_table.html"
     queues, sorts, default_queue = QUEUES, SORTS, DEFAULT_QUEUE
-    user_filters = USER_FILTERS
+    user_filters, multi_filters = USER_FILTERS, ("state",)
+    filterset_class, queue_url = JobFilterSet, "job-queue"
+    columns, nouns = COLUMNS, ("job", "jobs")
 
     def select(self, user, filters):
-        return selectors.job_queue(user=user, filters=filters)
-
-    def get_context_data(self, **kwargs):
-        form = QueueFilterForm(self.request.GET)
-        return super().get_context_data(filter_fields=[form["q"], form["type"]], **kwargs)
+        return selectors.job_queue(user=user, filters=filters, related=self.related)
 
 
 def _done(job, action: str) -> str:
@@ -103,7 +120,11 @@ class DetailView(RecordPageView):
 
     def extra_context(self, record, user) -> dict:
         sr = record.service_request
-        return {"service_request": sr if sr and can_see(access_for(user), sr) else None}
+        return {
+            "service_request": sr if sr and can_see(access_for(user), sr) else None,
+            # The account's people the job's contact e-mail or phone names, for their history.
+            "contacts": list(selectors.job_contacts(job=record)),
+        }
 
 
 class ActionView(RecordActionMixin, DetailView):

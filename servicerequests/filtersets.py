@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from crm.filtering import IdChoiceFilter, RangeForm, UnassignedSelect, moment_range
 from crm.models import Group, User
 from servicerequests.models import (
     OPEN_STATES,
@@ -12,6 +13,7 @@ from servicerequests.models import (
     Priority,
     ServiceRequest,
     ServiceRequestCategory,
+    ServiceRequestStatus,
     ServiceRequestType,
 )
 from servicerequests.steps import BY_NAME
@@ -41,9 +43,6 @@ class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     pass
 
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
-
-
 class ServiceRequestFilterSet(django_filters.FilterSet):
     """Filters by id for the big tables (accounts, callers), by choice for the small ones."""
 
@@ -51,31 +50,45 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
         field_name="accounts_receivable_id", widget=forms.HiddenInput
     )
     caller = django_filters.CharFilter(field_name="caller_id", widget=forms.HiddenInput)
-    type = django_filters.ModelChoiceFilter(queryset=ServiceRequestType.objects.all())
-    category = django_filters.ModelChoiceFilter(queryset=ServiceRequestCategory.objects.all())
+    type = django_filters.ModelChoiceFilter(
+        queryset=ServiceRequestType.objects.all(), empty_label="Any"
+    )
+    category = django_filters.ModelChoiceFilter(
+        queryset=ServiceRequestCategory.objects.all(), empty_label="Any"
+    )
     # distinct=False: django-filter's default SELECT DISTINCT over every column turns a
     # state filter on a million rows into a sort of all of them (found by the benchmark).
     state = django_filters.MultipleChoiceFilter(
-        distinct=False, field_name="life_cycle_state", choices=LifeCycleState.choices
+        distinct=False, field_name="life_cycle_state", label="State", choices=LifeCycleState.choices
     )
+    # By id, no query to check it (crm.filtering.IdChoiceFilter): no list method passes it.
+    status = IdChoiceFilter(field_name="status_id", queryset=ServiceRequestStatus.objects.all())
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
     assignee = django_filters.ModelChoiceFilter(
-        field_name="assigned_to_user", queryset=User.objects.filter(is_active=True)
+        field_name="assigned_to_user",
+        queryset=User.objects.filter(is_active=True),
+        label="Assignee",
+        empty_label="Any",
     )
-    unassigned = django_filters.BooleanFilter(field_name="assigned_to_user", lookup_expr="isnull")
+    unassigned = django_filters.BooleanFilter(
+        field_name="assigned_to_user",
+        lookup_expr="isnull",
+        widget=UnassignedSelect,
+        label="Unassigned",
+    )
     group = django_filters.ModelChoiceFilter(
-        field_name="owned_by_group", queryset=Group.objects.all()
+        field_name="owned_by_group",
+        queryset=Group.objects.all(),
+        label="Group",
+        empty_label="Any",
     )
     group_in = CharInFilter(field_name="owned_by_group_id", widget=forms.HiddenInput)
-    due_before = django_filters.IsoDateTimeFilter(
-        field_name="expected_completion_date", lookup_expr="lte", widget=DATETIME
+    # Date ranges, inclusive; a "to" date includes its day (crm.filtering.MomentField).
+    created_from, created_to = moment_range("created_date", "created_from", "Created")
+    due_after, due_before = moment_range(
+        "expected_completion_date", "due_after", "Expected completion"
     )
-    due_after = django_filters.IsoDateTimeFilter(
-        field_name="expected_completion_date", lookup_expr="gte", widget=DATETIME
-    )
-    completed_after = django_filters.IsoDateTimeFilter(
-        field_name="completed_date", lookup_expr="gte", widget=forms.HiddenInput
-    )
+    completed_from, completed_to = moment_range("completed_date", "completed_from", "Completed")
     approaching = django_filters.BooleanFilter(
         field_name="approaching_completion", lookup_expr="isnull", exclude=True
     )
@@ -90,11 +103,13 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
         method="filter_sla_status",
         label="Service level",
     )
-    q = django_filters.CharFilter(method="search", label="Number or account")
+    # The header search's matching (servicerequests.search): the two never disagree.
+    q = django_filters.CharFilter(method="search", label="Search")
 
     class Meta:
         model = ServiceRequest
         fields = []
+        form = RangeForm
 
     def filter_open(self, queryset, name, value):
         condition = Q(life_cycle_state__in=OPEN_STATES)
@@ -111,7 +126,8 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
         return queryset.filter(pending_acceptance_q(value))
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(number__iexact=value) | Q(accounts_receivable__number__iexact=value)
-        )
+        """Rows matching any of the search's conditions, in the queue's own order."""
+        from crm.search import clean_query
+        from servicerequests.search import matches
+
+        return queryset.filter(matches(clean_query(value, param=name)))

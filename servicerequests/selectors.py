@@ -66,9 +66,32 @@ QUEUE_RELATED = (
 )
 
 
-def service_request_queue(*, user, filters: dict) -> QuerySet:
-    """A queue's rows with what its columns show; the page orders and slices it."""
-    return service_request_list(user=user, filters=filters).select_related(*QUEUE_RELATED)
+def service_request_queue(*, user, filters: dict, related=QUEUE_RELATED) -> QuerySet:
+    """A queue's rows with what its columns show (``related``: the shown columns' joins,
+    servicerequests.columns); the page orders and slices it."""
+    rows = service_request_list(user=user, filters=filters)
+    # select_related() with no names would join every relation: none shown, none joined.
+    return rows.select_related(*related) if related else rows
+
+
+# The columns of a customer's history (customers.views): no account or caller, which
+# the page is about.
+HISTORY_RELATED = ("type", "status", "assigned_to_user")
+
+
+def service_request_history(*, user, filters: dict) -> QuerySet:
+    """A customer's requests (``account`` or ``caller``, and ``state``) with what the
+    history's columns show; the page orders and slices it."""
+    return service_request_list(user=user, filters=filters).select_related(*HISTORY_RELATED)
+
+
+def service_request_state_counts(*, user, filters: dict) -> dict[str, int]:
+    """How many requests the user may see in each life cycle state (one grouped query,
+    for one customer's rows: never the whole table)."""
+    from django.db.models import Count
+
+    rows = service_request_list(user=user, filters=filters).order_by()
+    return dict(rows.values_list("life_cycle_state").annotate(count=Count("pk")))
 
 
 def service_request_detail(*, user, number: str):
@@ -130,5 +153,30 @@ def service_request_detail(*, user, number: str):
     )
 
 
+def service_request_search(*, user, query: str, offset: int = 0, count: int = 50) -> list[str]:
+    """The ids of one page of the requests ``user`` may see that match ``query`` (cleaned:
+    crm.search.clean_query), best match first, then newest (servicerequests.search). The
+    Web API and the header search both read here; each fetches the rows it shows."""
+    from crm.search import ranked_ids
+    from servicerequests.search import branches
+
+    visible = models.ServiceRequest.objects.visible_to(user)
+    return ranked_ids(visible, branches(query), offset=offset, count=count)
+
+
+def service_request_search_rows(*, ids: list[str]) -> list:
+    """The header search's rows (servicerequests.search), in the order of ``ids``: what its
+    columns show (number, subject, status, state, assignee, due)."""
+    from crm.search import in_order
+
+    rows = models.ServiceRequest.objects.filter(pk__in=ids).select_related(
+        "status", "assigned_to_user"
+    )
+    return in_order(rows, ids)
+
+
 # The list the ground floor counts this app's queues through (crm.registry).
 record_list = service_request_list
+# The search the staff pages' header search reads through (crm.registry, crm.search_views).
+record_search = service_request_search
+record_search_rows = service_request_search_rows

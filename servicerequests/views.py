@@ -24,6 +24,7 @@ from crm.staff_views import (
     safe_next,
 )
 from servicerequests import selectors, services
+from servicerequests.columns import COLUMNS
 from servicerequests.filtersets import ServiceRequestFilterSet
 from servicerequests.forms import (
     ACTION_FORMS,
@@ -38,18 +39,28 @@ from servicerequests.queues import DEFAULT_QUEUE, QUEUES, SORTS
 PAGE_SIZE = 25
 READ = "servicerequests.view_servicerequest"
 WRITE = "servicerequests.change_servicerequest"
-# Filters a person may set on a queue page (the queue's own filters always apply).
+# Filters a person may set on a queue page, in the panel's order; a value the queue cannot
+# hold moves the page to All requests (crm.queue_filters). Account and caller are hidden:
+# links set them by id.
 USER_FILTERS = (
+    "q",
+    "state",
+    "status",
     "type",
     "category",
-    "state",
     "priority",
     "sla_status",
     "assignee",
+    "unassigned",
     "group",
-    "due_before",
+    "created_from",
+    "created_to",
     "due_after",
-    "q",
+    "due_before",
+    "completed_from",
+    "completed_to",
+    "account",
+    "caller",
 )
 
 
@@ -90,14 +101,14 @@ class QueueView(KeysetQueueView):
     queues, sorts, default_queue = QUEUES, SORTS, DEFAULT_QUEUE
     user_filters = USER_FILTERS
     multi_filters = ("state", "priority", "sla_status")
+    filterset_class, queue_url = ServiceRequestFilterSet, "sr-queue"
+    columns, nouns = COLUMNS, ("request", "requests")
 
     def select(self, user, filters):
-        return selectors.service_request_queue(user=user, filters=filters)
+        return selectors.service_request_queue(user=user, filters=filters, related=self.related)
 
     def get_context_data(self, **kwargs):
-        form = ServiceRequestFilterSet(self.request.GET).form
         return super().get_context_data(
-            filter_fields=[form[name] for name in USER_FILTERS],
             bulk_form=BulkForm(),
             bulk_cancel=BULK_CANCEL,
             **kwargs,

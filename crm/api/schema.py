@@ -116,8 +116,10 @@ class MethodSchema(AutoSchema):
             for group in rules.at_most_one_of:
                 lines.append(f"At most one of {', '.join(group)} may be given.")
         if view.paged:
+            # A method whose order or paging differs (the searches) says so in its own words.
             lines.append(
-                "Newest first; `number_of_results` (default 50, at most 500) and `offset`."
+                getattr(view, "paging_note", "")
+                or "Newest first; `number_of_results` (default 50, at most 500) and `offset`."
             )
         return "\n\n".join(lines)
 

@@ -72,3 +72,9 @@ def event_label(action: str) -> str:
     if action in EVENT_LABELS:
         return EVENT_LABELS[action]
     return action_label(action) or action.replace("_", " ").capitalize()
+
+
+@register.simple_tag
+def cell(column, record, now):
+    """A queue table's cell (crm.columns.Column.render): safe markup, or text escaped here."""
+    return column.render(record, now)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from crm.api.common import assigned_to_param
 from crm.api.identifiers import find
 from crm.api.params import Bool, DateTime, Ident, Rules
+from crm.api.search import SearchMethod, query_param
 from crm.api.views import ApiMethod
 from crm.exceptions import ValidationFailed
 from jobs import selectors, services
@@ -273,6 +274,21 @@ GetOverdue = state_list(
 )
 
 
+class Search(SearchMethod):
+    """Jobs of any scope matching a text, best match first (contract section 13)."""
+
+    method_name = "jobs/search"
+    tag = ALL_TAG
+    summary = "Search jobs: number, account, subscription, contact e-mail or phone."
+    permission = READ
+    params = query_param(
+        "the number; the account's number or name; the subscription's number; the contact "
+        "e-mail or phone"
+    )
+    representation = JobRepr
+    search = staticmethod(selectors.job_search)
+
+
 class NextStatusSequence(ApiMethod):
     """The statuses a job may take next: the type's status sequence from the job's status,
     within what the life cycle allows next."""
@@ -394,6 +410,7 @@ VIEWS = [
     GetCompleted,
     GetCancelled,
     GetOverdue,
+    Search,
     StartProgress,
     Complete,
     Cancel,

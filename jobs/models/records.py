@@ -17,6 +17,28 @@ from products.models import GoodsRow, ProductRow
 class JobQuerySet(WorkRecordQuerySet):
     """Chainable read filters for jobs (crm.models.WorkRecordQuerySet)."""
 
+    def for_contact(self, contact_id: str) -> "JobQuerySet":
+        """The jobs of a contact: a job names its contact by e-mail and phone, not by a
+        link, so these are the jobs of an account the contact owns or is related to whose
+        contact phone or e-mail (any case) is the contact's. The account matters: two
+        people may share an e-mail (the demo's Anton and Antoniadou do). Subqueries, so
+        that a page filtering by a contact id does not load the contact again."""
+        from django.db.models import Q
+        from django.db.models.functions import Upper
+
+        from customers.models import AccountsReceivable, Contact
+
+        contact = Contact.objects.filter(pk=contact_id)
+        phones = contact.exclude(phone="").values("phone")
+        emails = contact.exclude(email="").annotate(key=Upper("email")).values("key")
+        accounts = AccountsReceivable.objects.filter(
+            Q(owner_id=contact_id) | Q(related_contacts=contact_id)
+        ).values("pk")
+        return self.alias(contact_email_key=Upper("contact_email")).filter(
+            Q(contact_phone__in=phones) | Q(contact_email_key__in=emails),
+            accounts_receivable__in=accounts,
+        )
+
 
 class Job(WorkRecord):
     """A fulfilment work order, worked from DRAFT to COMPLETED (or CANCELLED).
@@ -82,6 +104,9 @@ class Job(WorkRecord):
             *work_record_indexes("job", OPEN_JOB_STATES),
             # jobs/deactivate_subscription/list is latest-updated first.
             models.Index(fields=["type", "-updated_date"], name="job_type_updated_idx"),
+            # A subscription's jobs, newest first: the search by subscription number
+            # (jobs.search) looks them up by subscription.
+            models.Index(fields=["subscription", "-created_date"], name="job_subscription_idx"),
         ]
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from crm.actor import Actor
 from crm.api.identifiers import find
 from crm.api.params import Enum, Ident, Int, Rules
+from crm.api.search import SearchMethod, query_param
 from crm.api.views import ApiMethod
 from crm.timeperiods import PeriodOverflow, TimeUnit, add_period
 from servicerequests import selectors, services
@@ -143,6 +144,21 @@ class GetCloseToEstimatedCompletionTime(ListMethod):
         return {"open": True, "due_after": now, "due_before": until}
 
 
+class Search(SearchMethod):
+    """Requests matching a text, best match first (contract section 13)."""
+
+    method_name = "service_requests/search"
+    tag = "service requests"
+    summary = "Search service requests: number, account, caller, e-mail, phone, description."
+    permission = READ
+    params = query_param(
+        "the number; the account's number or name; the caller's name; the caller e-mail or "
+        "phone; words of the description (a word's beginning is enough)"
+    )
+    representation = ServiceRequestRepr
+    search = staticmethod(selectors.service_request_search)
+
+
 class Create(ApiMethod):
     """Raise a service request (a later status takes its response and resolutions too)."""
 
@@ -272,6 +288,7 @@ VIEWS = [
     GetFinalResolvedPendingAcceptance,
     GetCompleted,
     GetCancelled,
+    Search,
     Create,
     Update,
     Respond,

@@ -9,6 +9,11 @@
  * 3. The request queue: select all, "N selected", the selection kept when htmx swaps the
  *    table in, the 30-second refresh paused while something is selected, and only the bulk
  *    field the chosen action needs.
+ * 4. The sidebar folds away on a phone (a <details>, open without this script).
+ * 5. Keyboard shortcuts (the ? key lists them): j / k move along a queue's rows, o or Enter
+ *    opens one, t takes the request on its page (through its form, a POST), r goes to the
+ *    Respond form. None acts while typing in a field, with Ctrl, Alt or Meta, or with a
+ *    dialog open.
  */
 (function () {
   "use strict";
@@ -204,8 +209,187 @@
     }
   });
 
+  // -- 4. the sidebar on a phone ---------------------------------------------------------
+
+  var narrow = window.matchMedia("(max-width: 900px)");
+
+  function fitSidebar() {
+    var menu = document.getElementById("sidebar-menu");
+    if (menu) {
+      menu.open = !narrow.matches;
+    }
+  }
+  narrow.addEventListener("change", fitSidebar);
+
+  // -- 4b. filter links without the empty fields -----------------------------------------
+  // A filter form sends every field, set or not; the empty ones would make the address
+  // (and what a saved view stores) a line of "&status=&type=". Without JavaScript the
+  // server reads the long form the same way.
+
+  document.addEventListener("formdata", function (event) {
+    if (!event.target.classList.contains("filter-form")) {
+      return;
+    }
+    var kept = [];
+    event.formData.forEach(function (value, name) {
+      if (value !== "") {
+        kept.push([name, value]);
+      }
+    });
+    Array.from(new Set(Array.from(event.formData.keys()))).forEach(function (name) {
+      event.formData.delete(name);
+    });
+    kept.forEach(function (pair) {
+      event.formData.append(pair[0], pair[1]);
+    });
+  });
+
+  // -- 5. keyboard shortcuts ------------------------------------------------------------
+
+  var current = null; // the number of the highlighted row, kept across the table's refresh
+
+  function queueRows() {
+    return Array.prototype.slice.call(
+      document.querySelectorAll("table[data-keyboard-rows] tbody tr.queue__row")
+    );
+  }
+
+  function rowLink(row) {
+    return row.querySelector("a[href]"); // the number, the first link of the row
+  }
+
+  function highlight(row) {
+    queueRows().forEach(function (other) {
+      other.classList.toggle("queue__row--current", other === row);
+    });
+    var link = rowLink(row);
+    current = link ? link.textContent.trim() : null;
+    if (link) {
+      link.focus(); // the focus ring, and Enter then opens it as any link
+      row.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function currentIndex(rows) {
+    return rows.findIndex(function (row) {
+      return row.classList.contains("queue__row--current");
+    });
+  }
+
+  function move(step) {
+    var rows = queueRows();
+    if (rows.length === 0) {
+      return false;
+    }
+    var index = currentIndex(rows);
+    var next = index === -1 ? (step > 0 ? 0 : rows.length - 1) : index + step;
+    highlight(rows[Math.max(0, Math.min(rows.length - 1, next))]);
+    return true;
+  }
+
+  function openCurrent() {
+    var rows = queueRows();
+    var index = currentIndex(rows);
+    var link = index === -1 ? null : rowLink(rows[index]);
+    if (link) {
+      window.location.assign(link.href);
+    }
+    return Boolean(link);
+  }
+
+  function take() {
+    // The page's own "Take it" form: a POST with its CSRF token, asking first if it asks.
+    var form = document.querySelector('form[data-shortcut="take"]');
+    if (form) {
+      form.requestSubmit();
+    }
+    return Boolean(form);
+  }
+
+  function respond() {
+    var card = document.getElementById("action-respond");
+    var field = card && card.querySelector("input:not([type=hidden]), select, textarea, button");
+    if (field) {
+      card.scrollIntoView({ block: "start" });
+      field.focus();
+    }
+    return Boolean(field);
+  }
+
+  function showShortcuts() {
+    var dialog = document.getElementById("shortcuts-dialog");
+    if (dialog && typeof dialog.showModal === "function" && !dialog.open) {
+      dialog.showModal();
+    }
+    return Boolean(dialog);
+  }
+
+  var SHORTCUTS = {
+    j: function () { return move(1); },
+    k: function () { return move(-1); },
+    o: openCurrent,
+    t: take,
+    r: respond,
+    "?": showShortcuts,
+  };
+
+  var NOT_TYPED = ["checkbox", "radio", "button", "submit", "reset"];
+
+  function typing(el) {
+    return (
+      (el instanceof HTMLInputElement && NOT_TYPED.indexOf(el.type) === -1) ||
+      el instanceof HTMLTextAreaElement ||
+      el instanceof HTMLSelectElement ||
+      (el instanceof HTMLElement && el.isContentEditable)
+    );
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) {
+      return;
+    }
+    if (typing(event.target) || document.querySelector("dialog[open]")) {
+      return;
+    }
+    var key = event.key;
+    // Enter on the page (not on a link or a button, which do their own thing) opens the row.
+    if (key === "Enter" && (event.target === document.body || event.target.id === "main")) {
+      if (openCurrent()) {
+        event.preventDefault();
+      }
+      return;
+    }
+    var action = Object.prototype.hasOwnProperty.call(SHORTCUTS, key) ? SHORTCUTS[key] : null;
+    if (action && (key === "?" || !event.shiftKey) && action()) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest && event.target.closest("[data-shortcuts-open]");
+    if (opener) {
+      showShortcuts();
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function () {
+    // The refreshed table: the same row stays highlighted (without taking the focus).
+    var again = queueRows().find(function (row) {
+      var link = rowLink(row);
+      return link && link.textContent.trim() === current;
+    });
+    if (again) {
+      again.classList.add("queue__row--current");
+    }
+  });
+
+  document.querySelectorAll("[data-shortcuts-hint]").forEach(function (hint) {
+    hint.hidden = false;
+  });
+
   // The browser may have kept ticks from before (back button): start from what is shown.
   remember();
   showSelection();
   showBulkFields();
+  fitSidebar();
 })();

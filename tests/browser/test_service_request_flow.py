@@ -148,7 +148,7 @@ def test_walk_a_request_from_pending_to_completed(site, page, screenshots):
 
     # Search by number.
     search = page.get_by_role("search", name="Filter Pending")
-    search.get_by_label("Number or account").fill(target.number)
+    search.get_by_label("Search", exact=True).fill(target.number)
     search.get_by_role("button", name="Apply").click()
     page.wait_for_url(re.compile(rf"q={target.number}"))
     assert rows(page) == [target.number]

@@ -33,8 +33,9 @@ IN_QUEUE = {
     "pending": ("PENDING", False),
     "in-progress": ("IN_PROGRESS", False),
     "overdue": ("IN_PROGRESS", True),
+    "all": ("DRAFT", False),
 }
-ALREADY_LISTED = {"pending": 1, "overdue": 1}  # the demo job
+ALREADY_LISTED = {"pending": 1, "overdue": 1, "all": 1}  # the demo job
 
 
 @pytest.fixture
@@ -138,13 +139,15 @@ def error_next_to(page: str, field_id: str) -> str:
 
 # -- query counts -------------------------------------------------------------------------------
 
-# Session, user, clearance (4), the page of rows (1), the navigation (10 + 4 capped counts, the
-# user's groups and My queue's user, the paused requests At risk and Breached look up: 16)
-# and unread notifications (1). The agent adds its permissions and groups (3).
-# ... including the job types of the filter form.
-QUEUE_QUERIES = {"admin": 25, "agent": 28}
-# The htmx refresh re-renders the list and the counts, not the filter form (its type choices).
-HTMX_QUERIES = {"admin": 24}
+# Session, user, clearance (4), the page of rows and its capped total (2), the navigation
+# (11 + 5 capped counts, All requests and All jobs among them, the user's groups and My
+# queue's user, the paused requests At risk and Breached look up: 18), unread notifications
+# (1), the sidebar's saved views (2), and the filter
+# form's choice lists: statuses, types, categories, users, groups (5). The agent adds its
+# permissions and groups (3).
+QUEUE_QUERIES = {"admin": 34, "agent": 37}
+# The htmx refresh re-renders the list, its total and the counts, not the filter form.
+HTMX_QUERIES = {"admin": 27}
 
 
 @pytest.mark.parametrize("who", ["admin", "agent"])
@@ -216,9 +219,10 @@ def detail_with(new_job, demo, count: int, state: str) -> jm.Job:
 
 # Session, user, clearance (4), the job with its seven prefetches (8), what the offered forms
 # list (statuses, reasons, products, the requested items to remove, users: by state), the
-# navigation (18) and unread notifications (1). An open job adds the type's states with a
+# navigation (20: 16 capped counts, All requests and All jobs among them), the sidebar's
+# saved views (1) and unread notifications (1). An open job adds the type's states with a
 # status (1), so that a step which could never succeed is not offered.
-DETAIL_QUERIES = {"DRAFT": 44, "PENDING": 44, "IN_PROGRESS": 39, "COMPLETED": 31}
+DETAIL_QUERIES = {"DRAFT": 47, "PENDING": 47, "IN_PROGRESS": 42, "COMPLETED": 34}
 
 
 @pytest.mark.parametrize("state", list(DETAIL_QUERIES))

@@ -206,6 +206,9 @@ LIST_PARAMS = {
     "service_requests/get_close_to_estimated_completion_time": {"period": 2, "uot": "HOURS"},
     "jobs/deactivate_subscription/list": ACCOUNT,
     "jobs/all_scopes/list": ACCOUNT,
+    # Every record of one_of_each is on this account: the searches find them all.
+    "service_requests/search": {"query": "ACR001143"},
+    "jobs/search": {"query": "ACR001143"},
 }
 
 

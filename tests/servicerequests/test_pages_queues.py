@@ -18,7 +18,7 @@ from servicerequests.queues import QUEUES
 from servicerequests.views import PAGE_SIZE
 from tests.conftest import clear_cache
 from tests.servicerequests.helpers import S, make_sr
-from tests.servicerequests.page_helpers import clone, rows_of
+from tests.servicerequests.page_helpers import clone, error_next_to, rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,9 @@ def test_filters_and_search(admin_client, demo):
     ]
     by_account = set(rows_of(admin_client.get(base + "?q=acr001143").content.decode()))
     assert by_account == {complaint.number, support.number}
-    # A hand-edited filter value shows the queue unfiltered, and says so.
+    # A hand-edited filter value is ignored, and that is said, on top and next to it.
     page = admin_client.get(base + "?priority=P9", follow=True).content.decode()
-    assert "Filter ignored: The filter priority is invalid." in html.unescape(page)
+    refusal = "Select a valid choice. P9 is not one of the available choices."
+    assert f"Filter ignored: Priority: {refusal}" in html.unescape(page)
+    assert error_next_to(page, "id_priority") == refusal
     assert set(rows_of(page)) == {complaint.number, support.number}
