@@ -35,12 +35,23 @@ def navigation(request) -> dict:
         ]
         if any(item["count"] is not None for item in items):
             sections.append({"title": section.title, "items": items})
+    shown = queuecounts.name_of(current)
     return {
         "nav_sections": sections,
         "count_cap": COUNT_CAP,
-        "nav_current": queuecounts.name_of(current),
+        "nav_current": shown,
+        "nav_current_item": _item_named(sections, shown),
         "unread_notifications": _unread(user),
     }
+
+
+def _item_named(sections: list, name: str) -> dict | None:
+    """The sidebar item of the queue ``name`` (``"<url name>:<slug>"``), if listed."""
+    for section in sections:
+        for item in section["items"]:
+            if f"{item['url']}:{item['slug']}" == name and item["count"] is not None:
+                return item
+    return None
 
 
 def _unread(user) -> int:

@@ -167,3 +167,25 @@ def test_t_takes_the_request_through_its_form_and_r_goes_to_respond(site, page):
     assert taken.assigned_to_user.username == "MPAdministrator"
     # Taken: the page offers no take any more, and t does nothing.
     assert page.locator('form[data-shortcut="take"]').count() == 0
+
+
+def test_the_30_second_refresh_updates_the_sidebar_count_with_the_rows(site, page):
+    """A request raised meanwhile appears in the table and in the sidebar at the same refresh."""
+    raise_request(description="Already there")
+    page.clock.install()  # the page's timers run on Playwright's clock: 30 seconds on demand
+    sign_in(page, site)
+    page.goto(f"{site}/requests/queue/pending/")
+    count = page.locator("#nav-count-sr-queue-pending")
+    before = int(count.inner_text())
+    rows = page.locator("#queue tbody tr.queue__row")
+    assert rows.count() == before
+    raise_request(description="Raised meanwhile")
+    page.clock.run_for(31_000)
+    page.wait_for_function(
+        "n => document.querySelectorAll('#queue tbody tr.queue__row').length === n", arg=before + 1
+    )
+    assert count.inner_text() == str(before + 1)
+    # Swapped in place: still one count, still marked as the page's queue.
+    assert page.locator("#nav-count-sr-queue-pending").count() == 1
+    link = page.locator("nav.sidebar a[aria-current=page]")
+    assert link.locator("#nav-count-sr-queue-pending").count() == 1

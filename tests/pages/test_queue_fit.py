@@ -294,6 +294,32 @@ def test_the_listed_queue_is_counted_live(admin_client, demo):
     assert 'aria-current="page"' in page[page.index('id="nav-count-sr-queue-pending"') - 300 :]
 
 
+def test_the_refresh_brings_the_listed_queues_count_out_of_band(admin_client, demo):
+    clear_cache()
+    make_sr(S.PENDING, description="Already there")
+    page = get(admin_client, pending())
+    was = int(sidebar_count(page, "sr-queue", "pending"))
+    assert was >= 1
+    assert "hx-swap-oob" not in page  # the full page has the sidebar itself
+    make_sr(S.PENDING, description="Arrived meanwhile")
+    refresh = get(admin_client, pending(), HTTP_HX_REQUEST="true")
+    assert total(refresh).split()[0] == str(was + 1)
+    # The one out-of-band element: the sidebar's Pending count, equal to the table's total.
+    assert refresh.count("hx-swap-oob") == 1
+    oob = re.search(
+        r'<span class="count" id="nav-count-sr-queue-pending" hx-swap-oob="true"', refresh
+    )
+    assert oob is not None
+    assert sidebar_count(refresh, "sr-queue", "pending") == str(was + 1)
+
+
+def test_the_job_refresh_brings_its_count_too(admin_client, make_job):
+    make_job("PENDING")
+    refresh = get(admin_client, reverse("job-queue", args=["pending"]), HTTP_HX_REQUEST="true")
+    assert sidebar_count(refresh, "job-queue", "pending") == total(refresh).split()[0]
+    assert refresh.count("hx-swap-oob") == 1
+
+
 @override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}})
 def test_without_a_cache_the_counts_are_still_right(admin_client, demo):
     page = get(admin_client, pending())
