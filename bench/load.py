@@ -1,0 +1,43 @@
+"""The load: client processes sending keep-alive HTTP requests to the gunicorn under test."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from concurrent.futures import ProcessPoolExecutor
+from http.client import HTTPConnection
+
+from server import PORT
+
+
+def _worker(job: tuple) -> list[float]:
+    """One client process: keep-alive HTTP requests, latencies in ms."""
+    requests, headers = job
+    conn = HTTPConnection("127.0.0.1", PORT, timeout=60)
+    latencies = []
+    for method, path, body in requests:
+        started = time.perf_counter()
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        payload = response.read()
+        latencies.append((time.perf_counter() - started) * 1000)
+        if response.status != 200:
+            raise RuntimeError(f"{method} {path} -> {response.status}: {payload[:300]!r}")
+    conn.close()
+    return latencies
+
+
+def load(requests: list[tuple], clients: int, headers: dict) -> dict:
+    """Spread ``requests`` over ``clients`` processes; latency percentiles and throughput."""
+    shares = [(requests[i::clients], headers) for i in range(clients)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(clients) as pool:
+        latencies = [ms for part in pool.map(_worker, shares) for ms in part]
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "n": len(latencies),
+        "p50": statistics.median(latencies),
+        "p95": latencies[int(len(latencies) * 0.95) - 1],
+        "rps": len(latencies) / elapsed,
+    }
