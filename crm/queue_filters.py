@@ -98,6 +98,29 @@ def misfits(queue, fixed: dict, chosen: Chosen, names, noun: str) -> dict[str, s
     return found
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a person's filters put a queue page: ``found`` the filters ``queue`` cannot
+    hold, as words; ``moved_to`` the All queue the page goes to for them, or None (then
+    they were taken out of the person's filters, and the page says so)."""
+
+    found: dict[str, str]
+    moved_to: object | None
+
+
+def place(queue, fixed: dict, chosen: Chosen, page) -> Placement:
+    """The one decision the queue page and what counts a saved view share: the filters
+    ``queue`` cannot hold move the page to ``page``'s All queue, or, with none to go to,
+    are left out of ``chosen``. ``page`` is the queue page class (crm.staff_views)."""
+    found = misfits(queue, fixed, chosen, page.user_filters, page.nouns[1])
+    target = page.queues.get(page.all_queue) if found else None
+    if target is None or target is queue:
+        for name in found:
+            chosen.filters.pop(name, None)
+        return Placement(found, None)
+    return Placement(found, target)
+
+
 def shown(form: forms.Form, name: str, value) -> str:
     """A cleaned value as the filter's field names it."""
     field_ = form.fields[name]

@@ -166,17 +166,14 @@ class KeysetQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
         """A filter the queue cannot hold moves the page to the All queue with the person's
         filters, and says why; with no All queue to go to, the filter is left out, and
         that is said."""
-        names, noun = self.user_filters, self.nouns[1]
-        found = queue_filters.misfits(queue, self.fixed, self.chosen, names, noun)
-        if not found:
+        placed = queue_filters.place(queue, self.fixed, self.chosen, self)
+        if not placed.found:
             return None
-        target = self.queues.get(self.all_queue)
-        if target is None or target is queue:
-            self.note(queue_filters.refused(found, queue))
-            for name in found:
-                self.chosen.filters.pop(name, None)
+        if placed.moved_to is None:
+            self.note(queue_filters.refused(placed.found, queue))
             return None
-        messages.info(self.request, queue_filters.moved(found, queue, target))
+        target = placed.moved_to
+        messages.info(self.request, queue_filters.moved(placed.found, queue, target))
         query = queue_filters.carried(self.request.GET, queue)
         url = reverse(self.queue_url, args=[target.slug])
         url += f"?{query.urlencode()}" if query else ""

@@ -77,22 +77,17 @@ def _fixed(section: QueueSection, queue: Queue, user, cache: dict) -> dict:
 
 def page_filters(target: Target, user, query: QueryDict, cache: dict) -> tuple[Queue, dict]:
     """The queue and the filters the queue page lists for ``query``, decided as the page
-    decides them (crm.staff_views.KeysetQueueView.get, move_to_all and rows, through
-    crm.queue_filters): invalid values left out, a filter the queue cannot hold moving
-    the page to the section's All queue (or left out where there is none)."""
+    decides them (crm.queue_filters.read and place, which KeysetQueueView.get calls too):
+    invalid values left out, a filter the queue cannot hold moving the page to the
+    section's All queue (or left out where there is none)."""
     page = target.page_class()
     queue, fixed = target.queue, _fixed(target.section, target.queue, user, cache)
     if getattr(page, "filterset_class", None) is None:  # a page without a person's filters
         return queue, fixed
-    names = page.user_filters
-    chosen = queue_filters.read(page.filterset_class, query, names, page.multi_filters)
-    found = queue_filters.misfits(queue, fixed, chosen, names, page.nouns[1])
-    moved_to = page.queues.get(page.all_queue) if found else None
-    if moved_to is not None and moved_to is not queue:
-        queue, fixed = moved_to, _fixed(target.section, moved_to, user, cache)
-    else:
-        for name in found:
-            chosen.filters.pop(name, None)
+    chosen = queue_filters.read(page.filterset_class, query, page.user_filters, page.multi_filters)
+    placed = queue_filters.place(queue, fixed, chosen, page)
+    if placed.moved_to is not None:
+        queue, fixed = placed.moved_to, _fixed(target.section, placed.moved_to, user, cache)
     return queue, {**fixed, **chosen.filters}
 
 
