@@ -41,3 +41,16 @@ def load(requests: list[tuple], clients: int, headers: dict) -> dict:
         "p95": latencies[int(len(latencies) * 0.95) - 1],
         "rps": len(latencies) / elapsed,
     }
+
+
+def status_of(request: tuple, headers: dict) -> int:
+    """The status one request answers with (whether a page or method exists yet)."""
+    method, path, body = request
+    conn = HTTPConnection("127.0.0.1", PORT, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()

@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py                     # everything (seeds once, then reuses)
     .venv/bin/python bench/run.py --requests 1000     # a quick smoke run
     .venv/bin/python bench/run.py --only search --output bench/results-search.md
+    .venv/bin/python bench/run.py --only 'csv export'  # one download and its peak memory
 
 It runs against PostgreSQL (``BENCH_DATABASE_URL``, default a ``crm_bench`` database on
 127.0.0.1), never in the test suite. It prints one table and writes it, with the machine
@@ -20,7 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-from load import load
+from download import download
+from load import load, status_of
 from probes import (
     captured_sql,
     floor,
@@ -52,7 +54,23 @@ TARGETS = {  # scenario -> p95 target in ms
     # The same mix asking only what a result list shows: the matching without the cost of
     # fifty whole objects (which get_completed pays as well).
     "service_requests/search, fields_set=id,number,life_cycle_state": None,
+    # Reports and dashboard (issue 14), over every request (the admin sees them all).
+    "dashboard page": 500,
+    "reports summary (the 8 group_by in turn)": 500,
+    "reports summary, open_only (the 8 group_by in turn)": 500,
+    "reports aging (ungrouped, then the 8 group_by)": 500,
+    "reports trend DAY, 30 days": 500,
+    "reports trend WEEK, 1 year": 500,
+    "reports sla_compliance WEEK, 12 weeks": 500,
+    # The whole file once: its wall time (no target) and the worker's peak memory (below).
+    "csv export (All requests, no filter)": None,
 }
+# Scenarios measured as one download read to its end (bench/download.py), with a target for
+# the serving worker's peak resident memory in MB: streaming keeps it flat at any size.
+DOWNLOADS = {"csv export (All requests, no filter)": 150}
+# Pages and methods other work may not have finished yet: unless their first request
+# answers 200 (a 404 while they are not there), they are skipped, with a note.
+OPTIONAL = ("dashboard page", "reports ")
 # The scenarios whose SQL the report replays through psycopg (the floor).
 FLOORED = (
     "service_requests/show",
@@ -106,9 +124,11 @@ def prepare(args: argparse.Namespace) -> list[str]:
     return extra
 
 
-def measure(plans: dict, args: argparse.Namespace, cookie: str) -> tuple[list[dict], list[float]]:
-    """Each planned scenario through gunicorn (after a warm-up): its row of the table, and
-    the web workers' resident memory at the end."""
+def measure(
+    plans: dict, args: argparse.Namespace, cookie: str
+) -> tuple[list[dict], list[float], list[str]]:
+    """Each planned scenario through gunicorn (after a warm-up): its row of the table, the
+    web workers' resident memory at the end, and notes (downloads, skipped scenarios)."""
     floor_ms = {
         name: floor(captured_sql(plans[name][0][1]), args.database_url, 30)
         for name in FLOORED
@@ -116,23 +136,53 @@ def measure(plans: dict, args: argparse.Namespace, cookie: str) -> tuple[list[di
     }
     headers = {"Content-Type": "application/json", "Cookie": cookie}
     server = start_gunicorn(args.database_url, args.workers)
-    rows = []
+    rows, notes = [], []
     try:
         for name, requests in plans.items():
-            load(requests[:20], min(2, args.clients), headers)  # warm up
-            result = load(requests[20:] if len(requests) > 40 else requests, args.clients, headers)
-            rows.append(
-                {"name": name, **result, "target": TARGETS.get(name), "floor": floor_ms.get(name)}
-            )
-            print(
-                f"{name}: p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, "
-                f"{result['rps']:.0f}/s",
-                flush=True,
-            )
-        return rows, worker_rss_mb(server.pid)
+            status = status_of(requests[0], headers) if name.startswith(OPTIONAL) else 200
+            if status != 200:
+                path = requests[0][1].split("?")[0]
+                notes.append(f"Skipped {name}: {path} answers {status}.")
+                print(notes[-1], flush=True)
+                continue
+            if name in DOWNLOADS:
+                row, note = download_row(name, requests[0][1], headers, server.pid)
+            else:
+                row, note = load_row(name, requests, args.clients, headers), None
+            rows.append({**row, "target": TARGETS.get(name), "floor": floor_ms.get(name)})
+            notes += [note] if note else []
+        return rows, worker_rss_mb(server.pid), notes
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def load_row(name: str, requests: list[tuple], clients: int, headers: dict) -> dict:
+    load(requests[:20], min(2, clients), headers)  # warm up
+    result = load(requests[20:] if len(requests) > 40 else requests, clients, headers)
+    print(
+        f"{name}: p50 {result['p50']:.1f} ms, p95 {result['p95']:.1f} ms, {result['rps']:.0f}/s",
+        flush=True,
+    )
+    return {"name": name, **result}
+
+
+def download_row(name: str, path: str, headers: dict, master: int) -> tuple[dict, str]:
+    """One download read to its end: its row (the wall time as p50 and p95) and a note with
+    its size, speed and the serving worker's peak memory against its target."""
+    got = download(path, headers, master)
+    target = DOWNLOADS[name]
+    met = "met" if got["peak_mb"] <= target else "**not met**"
+    note = (
+        f"{name}: {got['lines'] - 1:,} rows, {got['bytes'] / 1e6:.0f} MB in "
+        f"{got['seconds']:.1f} s ({(got['lines'] - 1) / got['seconds']:,.0f} rows/s), first "
+        f"byte after {got['first_byte'] * 1000:.0f} ms; web worker peak resident memory "
+        f"{got['peak_mb']:.0f} MB ({got['peak_from']}; sampled {got['sampled_peak_mb']:.0f} MB; "
+        f"{got['rss_before_mb']:.0f} MB before), target at most {target} MB: {met}."
+    )
+    print(note, flush=True)
+    ms = got["seconds"] * 1000
+    return {"name": name, "n": 1, "p50": ms, "p95": ms, "rps": 1 / got["seconds"]}, note
 
 
 def scan_row() -> tuple[dict, str]:
@@ -159,7 +209,8 @@ def main() -> None:
         for name, build in scenarios(token(), args.count).items()
         if not only or any(word in name for word in only)
     }
-    rows, rss = measure(plans, args, session_cookie())
+    rows, rss, notes = measure(plans, args, session_cookie())
+    extra += notes
     if not only or any(word in "beat scan" for word in only):
         row, flagged = scan_row()
         rows.append(row)

@@ -6,10 +6,35 @@ import json
 import random
 import urllib.parse
 from collections.abc import Callable
+from datetime import timedelta
 
 from probes import busiest_accounts, job_search_mix, numbers, search_mix
 
 API = "/crmapi/rest/v2/"
+REPORTS = "reports/service_requests/"
+# The groupings of contract section 9, taken in turn by the summary and aging mixes.
+GROUP_BY = (
+    "life_cycle_state",
+    "status",
+    "type",
+    "category",
+    "priority",
+    "assigned_to",
+    "owned_by_group",
+    "sla_status",
+)
+
+
+def days_back(days: int) -> dict:
+    """``date_from`` ``days`` before today and ``date_to`` today (midnight, the API's format):
+    the seeded requests were created over the 900 days before seeding."""
+    from django.utils import timezone
+
+    today = timezone.localdate()  # in TIME_ZONE, as the reports count periods
+    return {
+        "date_from": f"{today - timedelta(days=days):%Y-%m-%d}T00:00:00",
+        "date_to": f"{today:%Y-%m-%d}T00:00:00",
+    }
 
 
 def scenarios(tok: str, count: int) -> dict[str, Callable[[], list[tuple]]]:
@@ -100,5 +125,31 @@ def scenarios(tok: str, count: int) -> dict[str, Callable[[], list[tuple]]]:
         ],
         "search page (header)": lambda: [
             ("GET", "/search/?" + urllib.parse.urlencode({"q": q}), None) for q in search_mix(count)
+        ],
+        # Reports and dashboard (issue 14): what the admin, who sees every request, asks.
+        "dashboard page": lambda: [("GET", "/dashboard/", None)] * count,
+        "reports summary (the 8 group_by in turn)": lambda: [
+            get(REPORTS + "summary", group_by=GROUP_BY[i % len(GROUP_BY)]) for i in range(count)
+        ],
+        "reports summary, open_only (the 8 group_by in turn)": lambda: [
+            get(REPORTS + "summary", group_by=GROUP_BY[i % len(GROUP_BY)], open_only="true")
+            for i in range(count)
+        ],
+        "reports aging (ungrouped, then the 8 group_by)": lambda: [
+            get(REPORTS + "aging", **({"group_by": GROUP_BY[i % 9 - 1]} if i % 9 else {}))
+            for i in range(count)
+        ],
+        "reports trend DAY, 30 days": lambda: (
+            [get(REPORTS + "trend", period="DAY", **days_back(30))] * count
+        ),
+        "reports trend WEEK, 1 year": lambda: (
+            [get(REPORTS + "trend", period="WEEK", **days_back(364))] * count
+        ),
+        "reports sla_compliance WEEK, 12 weeks": lambda: (
+            [get(REPORTS + "sla_compliance", period="WEEK", **days_back(84))] * count
+        ),
+        # One download of every request, read to the end (bench/download.py), not a load.
+        "csv export (All requests, no filter)": lambda: [
+            ("GET", "/requests/queue/all/export.csv", None)
         ],
     }

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "jobs",
     "sla",
     "savedviews",
+    "reports",
+    "conversation",
+    "assignment",
 ]
 
 MIDDLEWARE = [
@@ -135,8 +138,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # then spends far longer choosing a join order than running the query (measured on a
     # million requests: 57 ms planning for 1.4 ms execution). Every join we write is a left
     # join on a primary key from the row being read, so the written order is the plan.
+    # JIT off: PostgreSQL compiles the expressions of any plan it costs high (a report's
+    # count over a million requests), about 130 ms per report call spent again on every
+    # call, and the short OLTP queries never gain from it (bench/results-reports.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c join_collapse_limit=1 -c from_collapse_limit=1"
+        "-c join_collapse_limit=1 -c from_collapse_limit=1 -c jit=off"
     )
     # Server-side parameters and prepared statements: a statement shape a connection has run
     # before is not planned again. Planning was most of the wide reads' database time
@@ -275,6 +281,16 @@ CRM_CLIENT_ADDRESS_HEADER = os.environ.get("CRM_CLIENT_ADDRESS_HEADER", "").stri
 CRM_TRUSTED_PROXY_COUNT = max(1, env_int("CRM_TRUSTED_PROXY_COUNT", 1))
 CRM_API_MAX_RESULTS = 500
 CRM_API_DEFAULT_RESULTS = 50
+# How long after completion a service request may still be reopened from its staff page.
+CRM_REOPEN_DAYS = env_int("CRM_REOPEN_DAYS", 14)
+
+# --- Attachments (contract section 14) --------------------------------------------------------
+# Files attached to comments live in STORAGES["default"]: MEDIA_ROOT on local disk unless
+# the deployment points it at an object store (README, "Attachments"). They are never served
+# from MEDIA_URL: every download goes through the view that checks who may see it.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", "") or BASE_DIR / "var" / "media")
+MEDIA_URL = "/media/"
+CRM_ATTACHMENT_MAX_MB = env_int("CRM_ATTACHMENT_MAX_MB", 25)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],

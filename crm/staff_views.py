@@ -210,8 +210,7 @@ class KeysetQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
         if queue is None:
             raise Http404("No such queue")
         query = self.request.GET
-        sort = self.sorts.get(query.get("sort", queue.sort).lstrip("-"), self.sorts[queue.sort])
-        descending = query.get("sort", "-" if queue.descending else "").startswith("-")
+        sort, descending = self.sort_of(queue, query)
         table = self.choose_columns(queue, query)
         rows = self.rows(queue, query)
         page = keyset_page(
@@ -236,6 +235,11 @@ class KeysetQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
             **table,
             **kwargs,
         )
+
+    def sort_of(self, queue, query) -> tuple:
+        """The sort ``query`` asks for (``?sort=-created``), else the queue's; descending?"""
+        sort = self.sorts.get(query.get("sort", queue.sort).lstrip("-"), self.sorts[queue.sort])
+        return sort, query.get("sort", "-" if queue.descending else "").startswith("-")
 
     def choose_columns(self, queue, query) -> dict:
         """The columns shown (``?columns=``, else the defaults and the column of the queue's
@@ -309,7 +313,10 @@ class RecordPageView(LoginRequiredMixin, PermissionRequiredMixin, View):
         return {}
 
     def get(self, request, number: str):
-        return self.page(request, self.load(number))
+        record = self.load(number)
+        # Opening the record is reading what it was notified for (one UPDATE).
+        services.notification_mark_read_for(user=request.user, record=record)
+        return self.page(request, record)
 
     def load(self, number: str):
         record = self.fetch(self.request.user, number)
@@ -420,13 +427,20 @@ class RecordActionMixin:
 
 
 def record_urls(prefix: str, views, *, collection=(), record=()) -> list:
-    """The staff URLs of a work record app: queues, create, detail, actions. ``collection``
-    and ``record`` add paths of the app's own under the app's root and under a record."""
+    """The staff URLs of a work record app: queues and their CSV, create, detail, actions.
+    ``collection`` and ``record`` add paths of the app's own under the app's root and under
+    a record."""
     from django.urls import path
 
     return [
         path("", views.QueueView.as_view(), name=f"{prefix}-queue-default"),
         path("queue/<slug:slug>/", views.QueueView.as_view(), name=f"{prefix}-queue"),
+        # The queue's rows as CSV, with the page's query string (crm.export).
+        path(
+            "queue/<slug:slug>/export.csv",
+            views.ExportView.as_view(),
+            name=f"{prefix}-queue-export",
+        ),
         path("new/", views.CreateView.as_view(), name=f"{prefix}-create"),
         *collection,
         path("<str:number>/", views.DetailView.as_view(), name=f"{prefix}-detail"),

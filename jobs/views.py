@@ -11,12 +11,13 @@ from django.views import View
 from crm.access import access_for, can_see
 from crm.actor import Actor
 from crm.exceptions import CrmError
+from crm.export import QueueExportMixin
 from crm.staff_views import (
     KeysetQueueView,
     RecordActionMixin,
     RecordPageView,
 )
-from jobs import lifecycle, selectors, services
+from jobs import export, lifecycle, selectors, services
 from jobs.columns import COLUMNS
 from jobs.filtersets import JobFilterSet
 from jobs.forms import ACTION_FORMS, CreateForm, states_with_statuses
@@ -79,6 +80,12 @@ class QueueView(KeysetQueueView):
 
     def select(self, user, filters):
         return selectors.job_queue(user=user, filters=filters, related=self.related)
+
+
+class ExportView(QueueExportMixin, QueueView):
+    """The queue page's rows, every page of them, as CSV (jobs.export)."""
+
+    export = export.EXPORT
 
 
 def _done(job, action: str) -> str:

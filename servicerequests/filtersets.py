@@ -89,6 +89,11 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
         "expected_completion_date", "due_after", "Expected completion"
     )
     completed_from, completed_to = moment_range("completed_date", "completed_from", "Completed")
+    # When the service level was met or missed (the clock stopped): the dashboard's
+    # compliance cells link here (reports.dashboard).
+    sla_decided_from, sla_decided_to = moment_range(
+        "sla_stopped_at", "sla_decided_from", "Service level decided"
+    )
     approaching = django_filters.BooleanFilter(
         field_name="approaching_completion", lookup_expr="isnull", exclude=True
     )

@@ -14,6 +14,7 @@ from django.views import View
 from crm.access import access_for, can_see
 from crm.actor import Actor
 from crm.exceptions import CrmError
+from crm.export import QueueExportMixin
 from crm.staff_views import (
     Confirmation,
     KeysetQueueView,
@@ -23,7 +24,7 @@ from crm.staff_views import (
     is_confirmed,
     safe_next,
 )
-from servicerequests import selectors, services
+from servicerequests import export, selectors, services
 from servicerequests.columns import COLUMNS
 from servicerequests.filtersets import ServiceRequestFilterSet
 from servicerequests.forms import (
@@ -59,6 +60,8 @@ USER_FILTERS = (
     "due_before",
     "completed_from",
     "completed_to",
+    "sla_decided_from",
+    "sla_decided_to",
     "account",
     "caller",
 )
@@ -78,6 +81,7 @@ DONE = {
     "status": "Status changed.",
     "edit": "Changes saved.",
     "take": "{number} is now assigned to you.",
+    "reopen": "{number} reopened.",
 }
 # States a request never leaves: the question before moving there says so.
 # The bulk cancel's question, for one request or several: the page's dialog (JavaScript,
@@ -88,6 +92,10 @@ BULK_CANCEL = {
         "Cancel {count} requests? They cannot be reopened.", "Yes, cancel {count} requests"
     ),
 }
+
+
+# The service behind each action form; the others (assign, status, edit) are updates.
+SERVICES = {**services.ACTIONS, "reopen": services.service_request_reopen}
 
 
 class StaffView(LoginRequiredMixin, PermissionRequiredMixin):
@@ -115,6 +123,12 @@ class QueueView(KeysetQueueView):
         )
 
 
+class ExportView(QueueExportMixin, QueueView):
+    """The queue page's rows, every page of them, as CSV (servicerequests.export)."""
+
+    export = export.EXPORT
+
+
 class DetailView(RecordPageView):
     template_name = "servicerequests/servicerequest_detail.html"
     context_name = "sr"
@@ -137,9 +151,19 @@ class DetailView(RecordPageView):
         return services.action_blocker(record, action)
 
     def edit_offered(self, record, action: str) -> bool:
+        if action == "reopen":  # outside the table: completed, recent, and permitted
+            return services.reopen_blocker(record, self.request.user) is None
         if action == "status":  # only when the state has another status to change to
             return record.is_open and other_statuses(record).exists()
         return record.is_open
+
+    def confirmation(self, record, action: str) -> Confirmation | None:
+        if action == "reopen":
+            return Confirmation(
+                f"Reopen {record.number}? It goes back to pending and its clock runs again.",
+                f"Yes, reopen {record.number}",
+            )
+        return super().confirmation(record, action)
 
     def extra_context(self, record, user) -> dict:
         job = record.referring_to_job
@@ -157,7 +181,7 @@ class ActionView(RecordActionMixin, DetailView):
     def perform(self, sr, action: str, form) -> None:
         """The action's own service (servicerequests.services.ACTIONS); assign and edit
         are updates."""
-        service = services.ACTIONS.get(action, services.service_request_update)
+        service = SERVICES.get(action, services.service_request_update)
         service(service_request=sr, actor=Actor.of(self.request.user), **form.service_kwargs())
 
 

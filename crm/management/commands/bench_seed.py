@@ -121,7 +121,8 @@ INSERT INTO servicerequests_servicerequest (
     caller_id, urgency_level, impact_level, priority, assigned_to_user_id, owned_by_group_id,
     privacy_level_id, start_date, expected_completion_date, approaching_completion,
     overdue_flagged_at, created_date, updated_date, created_by_user_id, updated_by_user_id,
-    description, sla_at_risk_date, sla_paused_seconds, sla_stopped_at
+    description, sla_at_risk_date, sla_paused_seconds, sla_stopped_at, completed_date,
+    cancelled_date
 )
 SELECT
     upper(replace(gen_random_uuid()::text, '-', '')),
@@ -152,14 +153,19 @@ SELECT
     'Benchmark request ' || n,
     -- Service levels (contract section 8): at risk a day before the target (the demo
     -- type's warning period); a closed request's clock stopped up to 12 days after its
-    -- start, so some met their target and some missed it.
+    -- start (never after now), so some met their target and some missed it.
     expected - interval '1 day',
     0,
-    CASE WHEN state IN ('FINAL_RESOLVED', 'COMPLETED', 'CANCELLED')
-         THEN created + (1 + floor(random() * 12 * 24)::int) * interval '1 hour' END
+    CASE WHEN state IN ('FINAL_RESOLVED', 'COMPLETED', 'CANCELLED') THEN stop END,
+    -- A completed or cancelled request has its completion or cancellation date, the
+    -- moment its clock stopped (the trend report counts by these dates).
+    CASE WHEN state = 'COMPLETED' THEN stop END,
+    CASE WHEN state = 'CANCELLED' THEN stop END
 FROM (
     SELECT
         n, created, account.id AS account_id, account.owner_id,
+        LEAST(created + (1 + floor(random() * 12 * 24)::int) * interval '1 hour', now())
+            AS stop,
         CASE WHEN n < %(due)s THEN 'PENDING' ELSE {state} END AS state,
         CASE WHEN n < %(due)s
              THEN now() + (5 + floor(random() * 596)::int) * interval '1 minute'
