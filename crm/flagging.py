@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from crm import queuecounts
+from crm import notify, queuecounts
 from crm.access import accesses_for, can_see
 from crm.models import Notification, User
 from crm.timeperiods import add_period
@@ -174,11 +174,9 @@ def _record(target: Target, kind: str, rows: list[dict], now: datetime) -> None:
     queuecounts.changed()  # rows moved into Close to expected completion or Overdue
     notifications = _notifications(target, kind, rows, now)
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    ids = [n.id for n in notifications]
-    if ids:
-        from crm.tasks import send_notification_emails
-
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    # Mail only those who chose mail for this kind: one query for the whole batch.
+    mailed = notify.mail_recipients(kind, {n.user_id for n in notifications})
+    notify.mail_later(n for n in notifications if n.user_id in mailed)
 
 
 def _message(target: Target, kind: str, row: dict) -> str:

@@ -7,11 +7,12 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateTimeField, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from crm.api.auth import LoginThrottle, hash_secret
-from crm.exceptions import EntityNotFound, InvalidToken
+from crm.exceptions import EntityNotFound, InvalidParameter, InvalidToken
 from crm.models import ApiKey, ApiToken, Unit, User
 
 
@@ -176,3 +177,54 @@ def notification_mark_read(*, user: User, notification_ids: list[str] | None = N
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())
+
+
+def notification_mark_read_for(*, user: User, record) -> int:
+    """Mark the user's unread notifications about ``record`` (a request or job) read: the
+    detail page calls this on opening, which is what reading them means. One UPDATE."""
+    from crm.models import Notification
+
+    fk = "job" if record._meta.label_lower == "jobs.job" else "service_request"
+    return Notification.objects.filter(
+        user=user, read_at__isnull=True, **{f"{fk}_id": record.pk}
+    ).update(read_at=timezone.now())
+
+
+def notification_resolve_deadlines(*, record, now=None) -> int:
+    """The record closed: its approaching / overdue notices ask for nothing any more, for
+    everyone. Called by the closing transition, in its transaction; one UPDATE."""
+    from crm.models import Notification
+
+    now = now or timezone.now()
+    fk = "job" if record._meta.label_lower == "jobs.job" else "service_request"
+    kinds = (Notification.Kind.APPROACHING, Notification.Kind.OVERDUE)
+    return Notification.objects.filter(
+        resolved_at__isnull=True, kind__in=kinds, **{f"{fk}_id": record.pk}
+    ).update(resolved_at=now, read_at=Coalesce("read_at", Value(now, output_field=DateTimeField())))
+
+
+@transaction.atomic
+def notification_preferences_save(*, user: User, channels: dict[str, str]) -> list[tuple]:
+    """Store the user's channel for each kind in ``channels`` (kinds left out keep theirs);
+    returns what changed as (kind, old, new). Only changes write a row, so a kind never
+    chosen follows its default."""
+    from crm.models import DEFAULT_CHANNELS, Notification, NotificationPreference
+
+    current = dict(
+        NotificationPreference.objects.select_for_update()
+        .filter(user=user)
+        .values_list("kind", "channel")
+    )
+    changed = []
+    for kind in Notification.Kind.values:
+        old = current.get(kind, DEFAULT_CHANNELS[kind])
+        new = channels.get(kind, old)
+        if new not in NotificationPreference.Channel.values:
+            raise InvalidParameter(f"{new!r} is not a channel.", param=kind)
+        if new == old:
+            continue
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"channel": new}
+        )
+        changed.append((kind, old, new))
+    return changed

@@ -1,6 +1,9 @@
 """Settings for the test suite: the real settings with a throwaway key and a fast hasher."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only-not-a-secret")
 
@@ -16,6 +19,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test run, so that runs side by side do not share it.
     _name = f"test-{os.getpid()}.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / _name)}  # noqa: F405
+
+# Attachments a test stores (comments, the fuzz run) go to a folder of this run, removed when
+# it ends; conversation tests also give each test a folder of its own.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="crm-test-media-"))  # noqa: F405
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 
 # Tasks run in-process unless a test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = True

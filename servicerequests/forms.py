@@ -344,6 +344,16 @@ def other_statuses(sr: m.ServiceRequest):
     return statuses(sr.type, sr.life_cycle_state).exclude(pk=sr.status_id)
 
 
+class ReopenForm(ActionForm):
+    """Back from COMPLETED to PENDING (servicerequests.services.reopen), saying why."""
+
+    reason = forms.CharField(widget=TEXT, max_length=1000, help_text="Shown in the timeline.")
+    param_fields = {"reason": "reason"}
+
+    def service_kwargs(self) -> dict:
+        return {"reason": self.cleaned_data["reason"]}
+
+
 ACTION_FORMS = {
     "respond": RespondForm,
     "temporary_resolve": TemporaryResolveForm,
@@ -356,6 +366,7 @@ ACTION_FORMS = {
     "assign": AssignForm,
     "status": ChangeStatusForm,
     "edit": EditForm,
+    "reopen": ReopenForm,
 }
 
 

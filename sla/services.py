@@ -132,8 +132,11 @@ def change_clock(sr, old: str, new: str, *, now: datetime, calendar) -> None:
         return
     if old == clock.PAUSE and sr.sla_paused_since is not None:
         _resume(sr, now, calendar)
-    if old == clock.STOP:
-        sr.sla_stopped_at = None
+    if old == clock.STOP and sr.sla_stopped_at is not None:
+        # Reopened (servicerequests.services.reopen): the time it stood closed counts as
+        # paused, so the clock goes on where it stopped and the targets move by as much.
+        sr.sla_paused_since, sr.sla_stopped_at = sr.sla_stopped_at, None
+        _resume(sr, now, calendar)
     _enter(sr, new, now)
 
 

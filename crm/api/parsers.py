@@ -1,10 +1,12 @@
-"""Request body parsing: JSON only, strictly."""
+"""Request body parsing: JSON, strictly; multipart/form-data only for the methods that take
+files (``ApiMethod.files``)."""
 
 import json
 
 from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import BaseParser
+from rest_framework.parsers import BaseParser, MultiPartParser
 
 from crm.exceptions import InvalidParameter
 
@@ -97,3 +99,49 @@ class StrictJSONParser(BaseParser):
             ) from None
         check_tree(data)
         return data
+
+
+def is_form(request) -> bool:
+    return (request.content_type or "").split(";")[0].strip().lower() == "multipart/form-data"
+
+
+class FileSizeLimit(FileUploadHandler):
+    """Stops reading an upload as soon as one file passes ``limit`` bytes: a file that will
+    be refused anyway is never spooled to disk in full. Passes every chunk on to Django's
+    own handlers, which keep the file."""
+
+    def __init__(self, request, limit: int, param: str):
+        super().__init__(request)
+        self.limit, self.param = limit, param
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            megabytes = self.limit // (1024 * 1024)
+            raise InvalidParameter(
+                f"The file {self.file_name} is larger than {megabytes} MB.",
+                param=self.param,
+                detail=f"{self.file_name}: at most {megabytes} MB per file",
+            )
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+class FormFilesParser(MultiPartParser):
+    """multipart/form-data, for uploads: files beside text fields. A malformed body is
+    ``INVALID_PARAMETER`` naming the body, not a JSON error. The view's ``max_file_bytes()``,
+    if it has one, is enforced while the body is read (``FileSizeLimit``)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        view = (parser_context or {}).get("view")
+        limit = view.max_file_bytes() if hasattr(view, "max_file_bytes") else None
+        if limit is not None:
+            request = parser_context["request"]
+            request.upload_handlers.insert(0, FileSizeLimit(request, limit, view.files))
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError as exc:
+            raise InvalidParameter(
+                "The multipart body is malformed.", param="body", detail=str(exc.detail)
+            ) from None

@@ -139,13 +139,41 @@ class MethodSchema(AutoSchema):
 
     @staticmethod
     def _request_body(view) -> dict:
-        schema = object_schema(view.all_params())
+        # Files travel only in a multipart body, described beside the JSON one.
+        params = {name: p for name, p in view.all_params().items() if name != view.files}
+        schema = object_schema(params)
         if view.requires_token:
             schema["properties"] = {
                 "token": {"type": "string", "description": "The token from authentication/token."},
                 **schema["properties"],
             }
-        return {"required": True, "content": {"application/json": {"schema": schema}}}
+        content = {"application/json": {"schema": schema}}
+        if view.files:
+            content["multipart/form-data"] = {"schema": MethodSchema._form_schema(view)}
+        return {"required": True, "content": content}
+
+    @staticmethod
+    def _form_schema(view) -> dict:
+        """The same parameters as form fields: text written as in a GET (identifiers
+        flattened), the files as repeated binary parts."""
+        fields = view.all_params()
+        properties = {
+            name: param.body_schema() if name == view.files else MethodSchema._field(param)
+            for name, param in fields.items()
+        }
+        if view.requires_token:
+            properties = {
+                "token": {"type": "string", "description": "Or the Bearer header."},
+                **properties,
+            }
+        schema = {"type": "object", "properties": properties}
+        required = [name for name, param in fields.items() if param.required]
+        return {**schema, "required": required} if required else schema
+
+    @staticmethod
+    def _field(param) -> dict:
+        schema = param.query_schema()
+        return {**schema, "description": param.description} if param.description else schema
 
     def _data_schema(self, view) -> dict:
         rep = view.representation

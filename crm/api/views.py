@@ -32,6 +32,7 @@ from crm.api.params import (
     parse_params,
     query_to_raw,
 )
+from crm.api.parsers import FormFilesParser, is_form
 from crm.api.representation import RenderContext, Representation
 from crm.exceptions import EntityNotFound, InvalidParameter, PermissionDenied
 
@@ -89,11 +90,20 @@ class ApiMethod(APIView):
     creates: ClassVar[bool] = False
     # Error codes this method can answer with, besides the ones every method can.
     errors: ClassVar[tuple[str, ...]] = ()
+    # The parameter that takes uploaded files (``file``): the method then also accepts a
+    # multipart/form-data body, its fields written as in a GET (crm.api.parsers).
+    files: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.method_name:
             cls.http_method_names = [cls.verb.lower()]
+
+    def get_parsers(self):
+        # Only methods that take files read multipart bodies; to every other method such a
+        # body is malformed JSON, as before.
+        parsers = super().get_parsers()
+        return [FormFilesParser(), *parsers] if self.files else parsers
 
     # -- the declared parameters -----------------------------------------------------------
     @classmethod
@@ -118,7 +128,10 @@ class ApiMethod(APIView):
 
     def run(self, request, source: str) -> Response:
         params = self.all_params()
-        raw = self.raw_params(request, source, params)
+        if source == BODY and self.files and is_form(request):
+            raw, source = self.form_params(request, params), QUERY
+        else:
+            raw = self.raw_params(request, source, params)
         token_value = raw.pop("token", None)
         ctx = CallContext(request=request)
         if self.requires_token:
@@ -161,6 +174,23 @@ class ApiMethod(APIView):
             check_text(name, "parameter name", 100)
         raw = dict(data)
         # The token may also travel in the query string of a POST.
+        if "token" not in raw and "token" in request.query_params:
+            raw["token"] = request.query_params["token"]
+        return raw
+
+    def form_params(self, request, params: Mapping[str, Param]) -> dict:
+        """A multipart body's fields as a query string's (identifiers flattened, values
+        text), its files as lists under their part names; ``token`` may be in the query."""
+        raw = query_to_raw(request.POST, params)
+        for name in request.FILES:
+            check_text(name, "parameter name", 100)
+            if name in raw:
+                raise InvalidParameter(
+                    f"The parameter {name} is given more than once.",
+                    param=name,
+                    detail="give each parameter once",
+                )
+            raw[name] = request.FILES.getlist(name)
         if "token" not in raw and "token" in request.query_params:
             raw["token"] = request.query_params["token"]
         return raw

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from crm.demo.customers import load_customers
+from crm.demo.field_team import load_field_team
 from crm.demo.jobs import load_job_config
 from crm.demo.organisation import load_organisation, load_users
 from crm.demo.products import load_products
@@ -21,6 +22,7 @@ from crm.demo.service_requests import load_service_request_config
 def load_demo() -> dict:
     org = load_organisation()
     users = load_users(org)
+    users.update(load_field_team(org, users))
     customers = load_customers()
     products = load_products()
     load_service_request_config(products)

@@ -7,7 +7,13 @@ human-readable numbers.
 
 from crm.models.base import Configured, Entity, Logged, NamedConfig
 from crm.models.credentials import ApiKey, ApiToken, Counter, IdempotencyKey
-from crm.models.notifications import Notification, NotificationQuerySet, visible_q
+from crm.models.notifications import (
+    DEFAULT_CHANNELS,
+    Notification,
+    NotificationPreference,
+    NotificationQuerySet,
+    visible_q,
+)
 from crm.models.organisation import Community, Group, PrivacyLevel, Role, Unit, User
 from crm.models.records import (
     WorkRecord,
@@ -24,6 +30,7 @@ from crm.models.records import (
 )
 
 __all__ = [
+    "DEFAULT_CHANNELS",
     "ApiKey",
     "ApiToken",
     "Community",
@@ -35,6 +42,7 @@ __all__ = [
     "Logged",
     "NamedConfig",
     "Notification",
+    "NotificationPreference",
     "NotificationQuerySet",
     "PrivacyLevel",
     "Role",

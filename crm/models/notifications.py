@@ -23,12 +23,18 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(Entity):
-    """Something a user should know: a request or job approaching or past its expected
-    completion. One per user and flag (``key``), so a flag never notifies twice."""
+    """Something a user should act on about a request or job: assigned to them, a mention,
+    a comment on their request, a customer's answer, or approaching / past its expected
+    completion. One per user and ``key``, so one event never notifies twice."""
 
     class Kind(models.TextChoices):
+        ASSIGNED = "ASSIGNED", "assigned to you"
+        MENTIONED = "MENTIONED", "mentioned you"
+        COMMENTED = "COMMENTED", "commented on your request"
+        ACCEPTED = "ACCEPTED", "customer accepted"
+        DECLINED = "DECLINED", "customer declined"
         APPROACHING = "APPROACHING", "approaching expected completion"
-        OVERDUE = "OVERDUE", "past expected completion"
+        OVERDUE = "OVERDUE", "past expected completion (breached)"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -46,6 +52,9 @@ class Notification(Entity):
     key = models.CharField(max_length=120, help_text="The flag this notifies of.")
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set (with read_at) when the record closed: its deadline notices no longer ask for
+    # anything, which the list says instead of showing them as merely read.
+    resolved_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
@@ -65,6 +74,44 @@ class Notification(Entity):
 
     def __str__(self):
         return f"{self.user_id}: {self.message}"
+
+
+class NotificationPreference(Entity):
+    """How a user wants one kind of notification: in the app only, or also by mail. Without
+    a row the kind's default applies (``DEFAULT_CHANNELS``)."""
+
+    class Channel(models.TextChoices):
+        IN_APP = "IN_APP", "in-app only"
+        IN_APP_AND_MAIL = "IN_APP_AND_MAIL", "in-app and mail"
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=12, choices=Notification.Kind.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="crm_notification_pref_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.kind} {self.channel}"
+
+
+# Mail by default for what is urgent or someone's to act on now (new work, a deadline, an
+# unhappy customer); the rest is in the app only unless the user asks for mail.
+_MAIL = NotificationPreference.Channel.IN_APP_AND_MAIL
+_APP = NotificationPreference.Channel.IN_APP
+DEFAULT_CHANNELS = {
+    Notification.Kind.ASSIGNED: _MAIL,
+    Notification.Kind.MENTIONED: _APP,
+    Notification.Kind.COMMENTED: _APP,
+    Notification.Kind.ACCEPTED: _APP,
+    Notification.Kind.DECLINED: _MAIL,
+    Notification.Kind.APPROACHING: _MAIL,
+    Notification.Kind.OVERDUE: _MAIL,
+}
 
 
 def visible_q(access, *, privacy_field: str = "privacy_level", group_field: str = "owned_by_group"):

@@ -63,6 +63,7 @@ EVENT_LABELS = {
     "flag_overdue": "Flagged as overdue",
     "start_progress": "Started",
     "submit": "Submitted",
+    "reopen": "Reopened",  # outside the table (servicerequests.services.reopen)
 }
 
 

@@ -13,6 +13,7 @@ from crm.audit import Audit, as_changes
 from crm.db import atomic_retry
 from crm.exceptions import ValidationFailed
 from crm.models import User
+from crm.services import notification_resolve_deadlines
 from jobs import lifecycle
 from jobs.models import (
     Job,
@@ -53,6 +54,7 @@ def _finish(acting: _Acting, actor: Actor, action: str, now: datetime, note: str
     job = acting.job
     if not job.is_open:  # completed or cancelled: nothing is due any more
         job.approaching_completion = job.overdue_flagged_at = None
+        notification_resolve_deadlines(record=job, now=now)
     touch(job, actor, now)
     job.save()
     changes = as_changes(acting.audit.take(job))

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from crm.actor import Actor
 from crm.db import atomic_retry
+from crm.notify import tell_assignee
 from crm.numbering import next_number
 from crm.rules import check_assignee_sees, completion
 from crm.timeperiods import TimePeriod
@@ -130,4 +131,5 @@ def _save_new(job, actor, values, billing_terms, items, now) -> Job:
     for name, set_items in items.items():
         SETS[name].model.objects.bulk_create([new_row(job, SETS[name], item) for item in set_items])
     record_event(job, actor, "create", (None, None), now)
+    tell_assignee(job, before_user_id=None, actor=actor.user, now=now)
     return job

@@ -12,6 +12,7 @@ from django.utils import timezone
 from crm.actor import Actor
 from crm.audit import Audit, as_changes
 from crm.db import atomic_retry
+from crm.notify import tell_assignee
 from crm.rules import check_assignee_sees, completion
 from crm.timeperiods import TimePeriod
 from jobs import lifecycle
@@ -67,7 +68,7 @@ def job_update(
     set_changes = set_changes or {}
     tracked = TRACKED + (TRACKED_TERMS if billing_terms else ()) + tracked_sets(set_changes)
     audit = Audit(job, tracked)
-    before = (job.life_cycle_state, job.status_id)
+    before, assignee_before = (job.life_cycle_state, job.status_id), job.assigned_to_user_id
     _check_update_scope(job, billing_terms, set_changes)
     transition = _update_status(job, status)
     _update_details(job, actor, dict(attributes or {}), assigned_to, now)
@@ -84,6 +85,7 @@ def job_update(
             editor.apply(change)
     action = transition.action if transition else "update"
     record_event(job, actor, action, before, now, note=note, changes=as_changes(audit.take(job)))
+    tell_assignee(job, before_user_id=assignee_before, actor=actor.user, now=now)
     return job
 
 

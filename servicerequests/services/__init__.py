@@ -20,6 +20,7 @@ from servicerequests.services.actions import (
 )
 from servicerequests.services.create import service_request_create
 from servicerequests.services.inputs import SetChanges, Step
+from servicerequests.services.reopen import reopen_blocker, service_request_reopen
 from servicerequests.services.transitions import action_blocker
 from servicerequests.services.update import service_request_update
 
@@ -28,11 +29,13 @@ __all__ = [
     "SetChanges",
     "Step",
     "action_blocker",
+    "reopen_blocker",
     "service_request_cancel",
     "service_request_complete",
     "service_request_create",
     "service_request_final_resolution_accept",
     "service_request_final_resolve",
+    "service_request_reopen",
     "service_request_respond",
     "service_request_response_accept",
     "service_request_temporary_resolution_accept",

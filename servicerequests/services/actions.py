@@ -9,6 +9,8 @@ from crm.actor import Actor
 from crm.audit import Audit, as_changes
 from crm.db import atomic_retry
 from crm.exceptions import InvalidLifeCycleState
+from crm.models import Notification
+from crm.notify import notify
 from customers.models import Contact
 from servicerequests import rules
 from servicerequests.lifecycle import LIFE_CYCLE
@@ -175,7 +177,21 @@ def _accept(
     sr.save()
     changes = as_changes(audit.take(sr))
     record_event(sr, actor, action, before, now, note=notes or "", changes=changes)
+    _tell_assignee_accepted(sr, actor, step, now)
     return sr
+
+
+def _tell_assignee_accepted(sr: ServiceRequest, actor: Actor, step, now) -> None:
+    """The assignee learns that the customer accepted (and may go on); an unassigned
+    request has nobody whose next step waits on it."""
+    notify(
+        kind=Notification.Kind.ACCEPTED,
+        users=[sr.assigned_to_user_id],
+        record=sr,
+        message=f"{sr.number}: the customer accepted the {step.label.lower()}.",
+        key=f"ACCEPTED:{sr.pk}:{step.name}:{now.isoformat()}",
+        actor=actor.user,
+    )
 
 
 def _acceptance(action: str, summary: str):

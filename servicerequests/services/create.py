@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from assignment import services as assignments
 from crm.actor import Actor
 from crm.audit import Audit
 from crm.db import atomic_retry
+from crm.notify import tell_assignee
 from crm.numbering import next_number
 from customers.models import Contact
 from servicerequests import rules
@@ -70,6 +72,8 @@ def service_request_create(
         walk(sr, actor, status, steps or {}, now, audit=Audit(sr, TRACKED))
         sr.save()
     apply_sets(sr, sets or SetChanges())
+    tell_assignee(sr, before_user_id=None, actor=actor.user, now=now)
+    assignments.assign_by_policy(service_request=sr, actor=actor, now=now)
     return sr
 
 

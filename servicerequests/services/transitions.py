@@ -8,6 +8,7 @@ from datetime import datetime
 from crm.actor import Actor
 from crm.audit import Audit, as_changes
 from crm.exceptions import InvalidLifeCycleState, MissingParameter, ValidationFailed
+from crm.services import notification_resolve_deadlines
 from servicerequests import rules
 from servicerequests.lifecycle import LIFE_CYCLE
 from servicerequests.models import LifeCycleState as S
@@ -88,6 +89,7 @@ def transition(
         sr.cancellation_reason = rules.cancellation_reason(sr.type, reason)
     if target in (S.COMPLETED, S.CANCELLED):
         sr.approaching_completion = sr.overdue_flagged_at = None
+        notification_resolve_deadlines(record=sr, now=now)  # nothing is due any more
     record_event(sr, actor, action, before, now, note=note, changes=as_changes(audit.take(sr)))
 
 

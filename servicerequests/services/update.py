@@ -7,10 +7,12 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from assignment import services as assignments
 from crm.actor import Actor
 from crm.audit import Audit, as_changes
 from crm.db import atomic_retry
 from crm.exceptions import InvalidLifeCycleState, MissingParameter
+from crm.notify import tell_assignee
 from crm.timeperiods import TimePeriod
 from servicerequests import rules
 from servicerequests.models import ServiceRequest, ServiceRequestStatus
@@ -65,6 +67,7 @@ def service_request_update(
         )
     audit = Audit(sr, TRACKED + (TRACKED_SETS if sets else ()))
     before = (sr.life_cycle_state, sr.status_id)
+    group_before, assignee_before = sr.owned_by_group_id, sr.assigned_to_user_id
     expected_before = sr.expected_completion_date
     for name, value in changes.items():
         setattr(sr, name, value)
@@ -85,6 +88,10 @@ def service_request_update(
     target = sla.target_record(sr) if retargeted else None
     changes = as_changes(edited + audit.take(sr), target=target)
     record_event(sr, actor, "update", before, now, note=note, changes=changes)
+    tell_assignee(sr, before_user_id=assignee_before, actor=actor.user, now=now)
+    if sr.owned_by_group_id != group_before:
+        # Moved to another group: its policy may take it, if nobody has it.
+        assignments.assign_by_policy(service_request=sr, actor=actor, now=now)
     return sr
 
 

@@ -22,7 +22,7 @@ def test_seed_demo_twice_changes_nothing():
     first = _counts()
     call_command("seed_demo")
     assert _counts() == first
-    assert first["crm.User"] == 2
+    assert first["crm.User"] == 4  # MPAdministrator, agent, and field1, field2 (section 10)
 
 
 def test_demo_users_and_clearance(demo):
@@ -35,7 +35,7 @@ def test_demo_users_and_clearance(demo):
     assert agent.clearance.number == 1
     assert not agent.is_superuser
     assert not agent.is_staff
-    assert list(agent.crm_groups.values_list("name", flat=True)) == ["Main Group"]
+    assert list(agent.crm_groups.values_list("name", flat=True)) == ["Field Team", "Main Group"]
     assert admin.check_password("demo")
     assert agent.check_password("demo")
 
@@ -46,3 +46,20 @@ def test_seed_demo_restores_changed_values(demo):
     Subscription.objects.filter(number="S60993").update(life_cycle_state="NOT_EFFECTIVE")
     call_command("seed_demo")
     assert Subscription.objects.get(number="S60993").life_cycle_state == "EFFECTIVE"
+
+
+def test_demo_field_team_takes_turns(demo):
+    """Contract section 10: "Field Team", ROUND_ROBIN, members agent, field1 and field2,
+    each cleared for level 1, with the Agents role and the demo password."""
+    from assignment.models import GroupPolicy
+
+    policy = GroupPolicy.objects.get(group__name="Field Team")
+    assert policy.assignment_policy == "ROUND_ROBIN"
+    members = User.objects.filter(crm_groups=policy.group).order_by("username")
+    assert [user.username for user in members] == ["agent", "field1", "field2"]
+    for user in members:
+        assert user.clearance.number == 1
+        assert list(user.groups.values_list("name", flat=True)) == ["Agents"]
+        assert user.check_password("demo")
+        assert not user.is_staff
+    assert User.objects.get(username="field1").default_unit.group == policy.group

@@ -32,10 +32,19 @@ def test_parameters_match_the_declarations(schema):
             assert {p["name"] for p in op["parameters"]} == declared
             required = {p["name"] for p in op["parameters"] if p["required"]}
         else:
-            body = op["requestBody"]["content"]["application/json"]["schema"]
-            assert set(body["properties"]) - {"token"} == declared
+            content = op["requestBody"]["content"]
+            body = content["application/json"]["schema"]
+            # Files travel only in a multipart body, which declares every parameter.
+            assert set(body["properties"]) - {"token"} == declared - {view.files}
             assert body["additionalProperties"] is False
             required = set(body.get("required", []))
+            if view.files:
+                form = content["multipart/form-data"]["schema"]
+                assert set(form["properties"]) - {"token"} == declared
+                assert form["properties"][view.files]["items"]["format"] == "binary"
+                assert set(form["required"]) == required
+            else:
+                assert set(content) == {"application/json"}
         assert required == {name for name, p in view.all_params().items() if p.required}
 
 

@@ -99,7 +99,7 @@ def test_restricted_job_is_not_found_on_writes(agent_api, hidden_jobs, method, s
 
 
 def test_jobs_of_another_group_are_hidden(api, agent_api, make_job):
-    other = GroupFactory(name="Field Team")
+    other = GroupFactory(name="Back Office")  # not one of the agent's groups
     job = make_job("PENDING", attributes={"owned_by_group": other})
     params = {"job_identifier": f"number={job.number}"}
     assert api.get(SHOW, params).code == "OK"  # all-groups permission (superuser)

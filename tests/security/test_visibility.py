@@ -104,6 +104,10 @@ def base_params(ctx: dict) -> dict[str, dict]:
         "jobs/all_scopes/complete": job,
         "jobs/all_scopes/cancel": job,
         "jobs/all_scopes/get_next_status_sequence": job,
+        "service_requests/comments/create": {**sr, "text": "Checked the line."},
+        "service_requests/comments/list": sr,
+        "jobs/comments/create": {**job, "text": "Checked the line."},
+        "jobs/comments/list": job,
     }
 
 

@@ -205,16 +205,17 @@ def detail_with(count: int, state: str, demo, **step) -> sm.ServiceRequest:
 # Session, user, clearance (4), the request with its five prefetches (events, services,
 # goods, relations, jobs: 6), what the offered forms list (statuses, categories, users,
 # contacts, reasons: depends on the state), navigation (20: 16 capped counts, All requests
-# and All jobs among them), the sidebar's saved views (1) and unread notifications (1).
-# A state that offers a step to another state adds the type's states with a status (1), so
-# that a step which could never succeed is not offered. An open request asks whether its
-# state has another status (1), and if so lists them for "Change status" (1).
+# and All jobs among them), the sidebar's saved views (1) and unread notifications (1),
+# after opening the request marked the viewer's notifications about it read (1). A state
+# that offers a step to another state adds the type's states with a status (1), so that a
+# step which could never succeed is not offered. An open request asks whether its state
+# has another status (1), and if so lists them for "Change status" (1).
 DETAIL_QUERIES = {
-    ("PENDING", "admin"): 47,
-    ("RESPONDED", "admin"): 40,
-    ("FINAL_RESOLVED", "admin"): 39,
-    ("COMPLETED", "admin"): 32,
-    ("PENDING", "agent"): 50,
+    ("PENDING", "admin"): 48,
+    ("RESPONDED", "admin"): 41,
+    ("FINAL_RESOLVED", "admin"): 40,
+    ("COMPLETED", "admin"): 33,
+    ("PENDING", "agent"): 51,
 }
 DETAIL_STEPS = {
     "PENDING": {},

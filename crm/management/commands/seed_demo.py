@@ -12,7 +12,7 @@ class Command(BaseCommand):
         load_demo()
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo data loaded: users MPAdministrator and agent (password: $DEMO_PASSWORD, "
-                "default 'demo'), organisation CRMDEMO."
+                "Demo data loaded: users MPAdministrator, agent, field1 and field2 (password: "
+                "$DEMO_PASSWORD, default 'demo'), organisation CRMDEMO."
             )
         )
