@@ -68,6 +68,20 @@ def scenarios(tok: str, count: int) -> dict[str, Callable[[], list[tuple]]]:
             }
         )
 
+    def comment(number: str) -> str:
+        return json.dumps(
+            {
+                "token": tok,
+                "service_request_identifier": {"number": number},
+                "text": "Visited on site, @agent the decoder needs replacing.",
+            }
+        )
+
+    # Created for the round-robin group without an assignee: its policy picks one.
+    field_team = json.dumps(
+        {**json.loads(create), "owned_by_group_identifier": {"name": "Field Team"}}
+    )
+
     def get(method: str, **params) -> tuple:
         return ("GET", API + method + "?" + urllib.parse.urlencode({"token": tok, **params}), None)
 
@@ -147,6 +161,20 @@ def scenarios(tok: str, count: int) -> dict[str, Callable[[], list[tuple]]]:
         ),
         "reports sla_compliance WEEK, 12 weeks": lambda: (
             [get(REPORTS + "sla_compliance", period="WEEK", **days_back(84))] * count
+        ),
+        # Working together (issue 15): comments on pending requests; conversations of pending
+        # requests (some commented on by the scenario before) and of completed ones (none);
+        # creations assigned by the round-robin policy (a lock on the group's policy row).
+        "service_requests/comments/create": lambda: [
+            ("POST", API + "service_requests/comments/create", comment(n))
+            for n in numbers("PENDING", count)
+        ],
+        "service_requests/comments/list": lambda: [
+            get("service_requests/comments/list", service_request_identifier=f"number={n}")
+            for n in numbers("PENDING", count // 2) + shown()[: count - count // 2]
+        ],
+        "service_requests/create, Field Team round robin": lambda: (
+            [("POST", API + "service_requests/create", field_team)] * count
         ),
         # One download of every request, read to the end (bench/download.py), not a load.
         "csv export (All requests, no filter)": lambda: [

@@ -144,10 +144,10 @@ def test_the_filter_panel_offers_every_filter_with_date_inputs(admin_client, row
     page = admin_client.get(ALL + "?created_from=2026-01-20").content.decode()
     for name in ("state", "status", "type", "category", "priority", "sla_status", "assignee"):
         assert f'name="{name}"' in page, name
-    for name in ("Created", "Expected completion", "Completed"):
+    for name in ("Created", "Expected completion", "Completed", "Service level decided"):
         assert f"{name} from</label>" in page
         assert f"{name} to</label>" in page
-    assert page.count('type="datetime-local"') == 6
+    assert page.count('type="datetime-local"') == 8
     assert '<input type="hidden" name="account"' in page
     assert '<input type="hidden" name="caller"' in page
     assert '<option value="true">Unassigned only</option>' in page

@@ -42,7 +42,9 @@ def flag_events(sr) -> list[str]:
 
 
 def notices(sr) -> int:
-    return Notification.objects.filter(service_request=sr).count()
+    """The worker's notices of ``sr`` (its assignee was also told of the assignment)."""
+    flags = (Notification.Kind.APPROACHING, Notification.Kind.OVERDUE)
+    return Notification.objects.filter(service_request=sr, kind__in=flags).count()
 
 
 def test_flagged_at_risk_once_for_a_target(api, demo):
