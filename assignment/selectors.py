@@ -21,7 +21,7 @@ class Member:
 
     user: User
     access: Access | None  # None: inactive, sees nothing
-    open_count: int
+    open_count: int | None  # None: not counted (no cap, and the policy does not need it)
     cap: int | None
     available: bool
     last_assigned_at: datetime | None
@@ -32,14 +32,18 @@ def member_order(user: User) -> tuple[str, str]:
     return (user.username.lower(), user.username)
 
 
-def group_members(*, group: Group) -> list[Member]:
+def group_members(*, group: Group, count_all: bool) -> list[Member]:
     """The members of ``group`` in user-name order, each with their settings in the group,
-    what they may see and how many open requests are assigned to them in any group."""
+    what they may see and how many open requests are assigned to them in any group: for
+    every member when ``count_all`` (least open), else only for those with a cap. An
+    agent may hold a hundred thousand open requests: counting them is the costly part
+    of a round-robin creation, and only a cap needs it."""
     users = sorted(group.members.select_related("default_unit"), key=member_order)
     ids = [user.pk for user in users]
     settings = {row.user_id: row for row in MemberSetting.objects.filter(group=group)}
     accesses = accesses_for(ids)
-    counts = open_counts(user_ids=ids)
+    counted = [i for i in ids if count_all or getattr(settings.get(i), "cap", None) is not None]
+    counts = open_counts(user_ids=counted)
     members = []
     for user in users:
         # No settings row: available, no cap, never chosen (the model's defaults).
@@ -48,7 +52,7 @@ def group_members(*, group: Group) -> list[Member]:
             Member(
                 user=user,
                 access=accesses.get(user.pk),
-                open_count=counts.get(user.pk, 0),
+                open_count=counts.get(user.pk, 0) if user.pk in counted else None,
                 cap=setting.cap,
                 available=setting.available,
                 last_assigned_at=setting.last_assigned_at,

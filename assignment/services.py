@@ -43,7 +43,8 @@ def assign_by_policy(
     policy = _lock_policy(sr.owned_by_group_id)
     if policy is None:
         return None
-    members = selectors.group_members(group=sr.owned_by_group)
+    least_open = policy.assignment_policy == AssignmentPolicy.LEAST_OPEN
+    members = selectors.group_members(group=sr.owned_by_group, count_all=least_open)
     reasons = {member.user.pk: why_not(member, sr) for member in members}
     skipped = [reasons[member.user.pk] for member in members if reasons[member.user.pk]]
     eligible = [member for member in members if reasons[member.user.pk] is None]
