@@ -4,42 +4,19 @@ Real threads, each with its own database connection (PostgreSQL only)."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from crm.demo import load_demo
 from crm.models import Group
 from servicerequests import models as sm
 from tests.assignment.helpers import raise_request
+from tests.racing import race
 
 REQUESTS = 16
 pytestmark = pytest.mark.usefixtures("transactional_db")
-
-
-def race(work, count: int) -> list:
-    """Run ``work(index)`` in ``count`` threads released at once; their outcomes in order."""
-    outcomes: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = work(index)
-        except BaseException as exc:  # the outcome is what the test looks at
-            outcomes[index] = exc
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 def test_concurrent_creations_take_turns():

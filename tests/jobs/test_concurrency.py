@@ -5,11 +5,9 @@ activities, one deactivation). Real threads, each with its own database connecti
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 
 import pytest
-from django.db import close_old_connections, connection
 from django.test import Client
 from django.utils import timezone
 
@@ -29,6 +27,7 @@ from jobs.models import (
     PricePlan,
 )
 from products.models import Product
+from tests import racing
 from tests.conftest import API, token_for
 
 THREADS = 8
@@ -36,26 +35,7 @@ pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
 def race(work, count: int = THREADS) -> list:
-    """Run ``work(index)`` in ``count`` threads released at once; their outcomes in order."""
-    outcomes: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = work(index)
-        except BaseException as exc:  # the outcome is what the test looks at
-            outcomes[index] = exc
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+    return racing.race(work, count)
 
 
 @pytest.fixture

@@ -4,12 +4,10 @@ in the timeline, a clock that goes on where it stopped; the Web API has no such 
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import close_old_connections, connection
 from django.test import override_settings
 from django.urls import reverse
 
@@ -20,6 +18,7 @@ from crm.models import User
 from servicerequests import services
 from servicerequests.lifecycle import LIFE_CYCLE
 from servicerequests.models import ServiceRequest, ServiceRequestEvent
+from tests import racing
 from tests.servicerequests.helpers import (
     act,
     create,
@@ -204,26 +203,7 @@ THREADS = 6
 
 
 def race(work, count: int = THREADS) -> list:
-    """``work(index)`` in ``count`` threads released at once; their outcomes in order."""
-    outcomes: list = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = work(index)
-        except BaseException as exc:  # the outcome is what the test looks at
-            outcomes[index] = exc
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+    return racing.race(work, count)
 
 
 @pytest.mark.usefixtures("transactional_db")
