@@ -17,7 +17,7 @@ class CommentQuerySet(models.QuerySet):
 
     def on(self, record) -> CommentQuerySet:
         """The comments of ``record`` (a ServiceRequest or a Job)."""
-        return self.filter(**{record_field(record): record})
+        return self.filter(**{record.RECORD_KEY: record})
 
     def shown_to(self, user) -> CommentQuerySet:
         """Internal comments only to staff (``sees_internal``); the record's own visibility
@@ -31,16 +31,6 @@ def sees_internal(user) -> bool:
     so today this is every active user; the one place to change when customers get a
     surface of their own."""
     return bool(user is not None and user.is_active)
-
-
-def record_field(record) -> str:
-    """The comment's foreign key that points at ``record``'s model."""
-    label = record._meta.label_lower
-    if label == "servicerequests.servicerequest":
-        return "service_request"
-    if label == "jobs.job":
-        return "job"
-    raise TypeError(f"a {label} has no conversation")
 
 
 class Comment(Entity):
@@ -119,7 +109,9 @@ class Attachment(Entity):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["comment", "position"]
+        # By the column, not the relation: ordering by "comment" would join the comments
+        # table to sort by their own ordering on every attachment query.
+        ordering = ["comment_id", "position"]
 
     def __str__(self):
         return self.file_name

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
-from conversation.models import Attachment, Comment, record_field, sees_internal
+from conversation.models import Attachment, Comment, sees_internal
 from crm.access import access_for, can_see
 
 # The permission to read each kind of record, by the comment's foreign key.
@@ -55,7 +55,7 @@ def attachment_for_download(*, user, attachment_id: str) -> Attachment | None:
         return None
     comment = attachment.comment
     record = comment.record
-    if not user.has_perm(READ_PERMISSIONS[record_field(record)]):
+    if not user.has_perm(READ_PERMISSIONS[record.RECORD_KEY]):
         return None
     if comment.internal and not sees_internal(user):
         return None

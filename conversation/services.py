@@ -17,8 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from conversation.files import safe_file_name, sniff
-from conversation.models import Attachment, Comment, record_field
+from conversation.models import Attachment, Comment
 from crm.actor import Actor
+from crm.api.params import MAX_TEXT
 from crm.exceptions import InvalidParameter, MissingParameter
 from crm.models import User
 from crm.notify import notify
@@ -26,7 +27,6 @@ from crm.notify import notify
 # The action of the event row a comment writes; the timeline shows the comment under it.
 COMMENT_ADDED = "comment_added"
 MAX_FILES = 20
-MAX_TEXT = 10_000
 MAX_MENTIONS = 20
 # ``@username``: Django's user name characters; not inside a word or an e-mail address.
 MENTION = re.compile(r"(?<![\w@.+-])@([\w.@+-]+)")
@@ -42,7 +42,7 @@ class RecordSide:
 
 def _record_side(record) -> RecordSide:
     # Imported here: the apps' services import much of the project, and only a write needs them.
-    if record_field(record) == "service_request":
+    if record.RECORD_KEY == "service_request":
         from servicerequests.services import common
 
         return RecordSide(common.lock_request, common.record_event)
@@ -92,28 +92,32 @@ def comment_create(
     """Add a comment with its files to ``record``'s conversation, record the event, and
     notify the users it mentions and the record's assignee.
 
-    The record is locked first: a comment and a change of the record's visibility are then
-    one after the other, so nobody is told of a comment on a record just hidden from them.
-    A refused comment stores nothing. The storage is not part of the transaction: files
-    stored before a later step fails are deleted again here. (Should a caller's outer
-    transaction roll back after this returns, its files would stay as orphans, unreferenced
-    and never served.)"""
+    The files are stored first, before the record is locked: storing twenty large files
+    must not hold up every other write to the record. Then the record is locked: a comment
+    and a change of the record's visibility are one after the other, so nobody is told of
+    a comment on a record just hidden from them. A refused comment stores nothing. The
+    storage is not part of the transaction: files stored before a later step fails are
+    deleted again here. (Should a caller's outer transaction roll back after this returns,
+    its files would stay as orphans, unreferenced and never served.)"""
     text = check_text(text)
     files = list(files)
     check_files(files)
     side = _record_side(record)
-    record = side.lock(record)
-    now = timezone.now()
-    comment = Comment.objects.create(
-        text=text,
-        internal=internal,
-        created_by=actor.user,
-        created_date=now,
-        **{record_field(record): record},
-    )
     stored: list[str] = []
     try:
-        _store_files(comment, files, stored)
+        attachments = _store_files(files, stored)
+        record = side.lock(record)
+        now = timezone.now()
+        comment = Comment.objects.create(
+            text=text,
+            internal=internal,
+            created_by=actor.user,
+            created_date=now,
+            **{record.RECORD_KEY: record},
+        )
+        for attachment in attachments:
+            attachment.comment = comment
+        Attachment.objects.bulk_create(attachments)
         state = (record.life_cycle_state, record.status_id)
         side.record_event(record, actor, COMMENT_ADDED, state, now, changes={"comment": comment.pk})
         _notify(comment, record, actor)
@@ -124,11 +128,12 @@ def comment_create(
     return comment
 
 
-def _store_files(comment: Comment, files: Sequence, stored: list[str]) -> None:
-    """Store each file under a generated name (``stored`` collects the names) and its row."""
+def _store_files(files: Sequence, stored: list[str]) -> list[Attachment]:
+    """Store each file under a generated name (``stored`` collects the names); their rows,
+    not saved yet (their comment is written after the record is locked)."""
+    attachments = []
     for position, upload in enumerate(files):
         attachment = Attachment(
-            comment=comment,
             file_name=safe_file_name(upload.name),
             content_type=sniff(upload),
             size=upload.size,
@@ -137,7 +142,8 @@ def _store_files(comment: Comment, files: Sequence, stored: list[str]) -> None:
         # The name given is ignored: attachment_path makes the stored name.
         attachment.file.save("upload", upload, save=False)
         stored.append(attachment.file.name)
-        attachment.save()
+        attachments.append(attachment)
+    return attachments
 
 
 def mentioned_users(text: str) -> list[User]:

@@ -86,14 +86,20 @@ class AttachmentDownloadView(View):
         except CrmError as error:
             return json_error(error)
         attachment = selectors.attachment_for_download(user=user, attachment_id=attachment_id)
-        if attachment is None or not attachment.file.storage.exists(attachment.file.name):
+        try:
+            # Opened without asking the storage first whether it exists: on an object store
+            # that would be a second request per download.
+            content = attachment.file.open("rb") if attachment is not None else None
+        except FileNotFoundError:
+            content = None
+        if content is None:
             return json_error(
                 EntityNotFound(
                     "No attachment matches.", param="attachment", detail=f"no {attachment_id!r}"
                 )
             )
         response = FileResponse(
-            attachment.file.open("rb"),
+            content,
             as_attachment=True,
             filename=attachment.file_name,
             content_type=attachment.content_type,

@@ -37,12 +37,20 @@ class _Echo:
         return value
 
 
+# A text cell starting with one of these is run as a formula by spreadsheet programs
+# (CSV injection): a description "=HYPERLINK(...)" must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(value) -> str | int | float:
-    """A value as the API would write it: dates in its format, nothing as empty."""
+    """A value as the API would write it: dates in its format, nothing as empty, and text
+    that a spreadsheet would take for a formula quoted with a leading apostrophe."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return format_datetime(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 

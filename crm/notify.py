@@ -24,7 +24,7 @@ def notify(*, kind: str, users, record, message: str, key: str, actor=None) -> l
     """Notify ``users`` (User objects or ids) of ``record`` (a ServiceRequest or Job).
     Returns the notifications made by this call (none for users already notified of
     ``key``)."""
-    fk = _record_fk(record)
+    fk = record.RECORD_KEY
     user_ids = {getattr(user, "pk", user) for user in users if user is not None}
     user_ids.discard(getattr(actor, "pk", actor))
     recipients = visible_recipients(user_ids, record)
@@ -107,12 +107,3 @@ def _create(notifications) -> list[Notification]:
         Notification.objects.filter(pk__in=[n.pk for n in wanted]).values_list("pk", flat=True)
     )
     return [n for n in wanted if n.pk in inserted]
-
-
-def _record_fk(record) -> str:
-    label = record._meta.label_lower
-    if label == "servicerequests.servicerequest":
-        return "service_request"
-    if label == "jobs.job":
-        return "job"
-    raise TypeError(f"cannot notify about a {label}")

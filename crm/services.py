@@ -184,9 +184,8 @@ def notification_mark_read_for(*, user: User, record) -> int:
     detail page calls this on opening, which is what reading them means. One UPDATE."""
     from crm.models import Notification
 
-    fk = "job" if record._meta.label_lower == "jobs.job" else "service_request"
     return Notification.objects.filter(
-        user=user, read_at__isnull=True, **{f"{fk}_id": record.pk}
+        user=user, read_at__isnull=True, **{f"{record.RECORD_KEY}_id": record.pk}
     ).update(read_at=timezone.now())
 
 
@@ -196,10 +195,9 @@ def notification_resolve_deadlines(*, record, now=None) -> int:
     from crm.models import Notification
 
     now = now or timezone.now()
-    fk = "job" if record._meta.label_lower == "jobs.job" else "service_request"
     kinds = (Notification.Kind.APPROACHING, Notification.Kind.OVERDUE)
     return Notification.objects.filter(
-        resolved_at__isnull=True, kind__in=kinds, **{f"{fk}_id": record.pk}
+        resolved_at__isnull=True, kind__in=kinds, **{f"{record.RECORD_KEY}_id": record.pk}
     ).update(resolved_at=now, read_at=Coalesce("read_at", Value(now, output_field=DateTimeField())))
 
 

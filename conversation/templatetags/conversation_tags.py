@@ -4,7 +4,6 @@ from django import template
 
 from conversation import selectors
 from conversation.forms import CommentForm
-from conversation.models import record_field
 from conversation.services import COMMENT_ADDED
 
 register = template.Library()
@@ -38,7 +37,7 @@ def comment_form(context, record, form=None):
     """The form that adds a comment to ``record``; ``form``: a refused one, with errors."""
     return {
         "csrf_token": context.get("csrf_token"),
-        "url_name": COMMENT_URLS[record_field(record)],
+        "url_name": COMMENT_URLS[record.RECORD_KEY],
         "number": record.number,
         "form": form or CommentForm(prefix="comment"),
     }

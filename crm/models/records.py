@@ -59,6 +59,9 @@ class WorkRecord(Entity, Logged):
     """
 
     OPEN_STATES: tuple[str, ...] = ()
+    # The name the tables about any record (notifications, comments) give their foreign
+    # key to this model: ``service_request`` or ``job``.
+    RECORD_KEY: str = ""
     # Service levels (crm.flagging): the states whose clock runs (empty: the open ones),
     # the column of the at-risk moment and the column saying the clock is paused.
     CLOCK_STATES: tuple[str, ...] = ()

@@ -51,6 +51,7 @@ class Job(WorkRecord):
     """
 
     OPEN_STATES = OPEN_JOB_STATES
+    RECORD_KEY = "job"
 
     class RatingState(models.TextChoices):
         PENDING = "PENDING"

@@ -22,8 +22,12 @@ class Day(DateTime):
 
     def parse(self, raw, path, source) -> date:
         moment = super().parse(raw, path, source)
+        # Checked before the move to local time, which overflows at year 1 and 9999 (a
+        # 500 before), and after it: beyond these a period's bounds would overflow the
+        # database's dates.
+        if not YEARS[0] <= moment.year <= YEARS[1]:
+            raise self.invalid(path, f"the year must be from {YEARS[0]} to {YEARS[1]}")
         day = timezone.localtime(moment, timezone.get_default_timezone()).date()
-        # Beyond these a period's bounds would overflow the database's dates.
         if not YEARS[0] <= day.year <= YEARS[1]:
             raise self.invalid(path, f"the year must be from {YEARS[0]} to {YEARS[1]}")
         return day

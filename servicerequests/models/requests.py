@@ -61,6 +61,7 @@ class ServiceRequest(
     """
 
     OPEN_STATES = OPEN_STATES
+    RECORD_KEY = "service_request"
     CLOCK_STATES = CLOCK_STATES
     AT_RISK_FIELD = "sla_at_risk_date"
     PAUSED_FIELD = "sla_paused_since"

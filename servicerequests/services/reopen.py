@@ -23,6 +23,7 @@ from servicerequests import rules
 from servicerequests.models import LifeCycleState as S
 from servicerequests.models import ServiceRequest
 from servicerequests.services.common import TRACKED, lock_request, record_event, stamp
+from servicerequests.steps import STEPS
 from sla import services as sla
 
 REOPEN_PERMISSION = "servicerequests.reopen_servicerequest"
@@ -72,9 +73,23 @@ def service_request_reopen(
     before, old_status = (sr.life_cycle_state, sr.status_id), sr.status
     sr.status = rules.default_status(sr.type, S.PENDING, param="status_identifier")
     sr.life_cycle_state, sr.completed_date = S.PENDING, None
+    _clear_steps(sr)
     sla.status_changed(sr, old_status, now=now)
     stamp(sr, actor, now)
     sr.save()
     changes = as_changes(audit.take(sr))
     record_event(sr, actor, "reopen", before, now, note=f"Reopened: {reason}", changes=changes)
     return sr
+
+
+STEP_PARTS = ("category", "date", "description", "accepted_by", "accepted_date")
+
+
+def _clear_steps(sr: ServiceRequest) -> None:
+    """A pending request has no response or resolution yet (what CRM.COM's objects would
+    otherwise show for PENDING, and a step skipped next time would leave behind); the
+    earlier round's values stay in the reopen event's changes, on the timeline."""
+    for step in STEPS:
+        setattr(sr, step.by, None)
+        for part in STEP_PARTS:
+            setattr(sr, step.column(part), None)

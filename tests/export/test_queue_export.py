@@ -147,6 +147,15 @@ def test_a_line_holds_the_requests_values_with_dates_in_the_api_format(demo):
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", line["start_date"])
 
 
+def test_text_a_spreadsheet_would_run_as_a_formula_stays_text(demo):
+    make_sr(number="SR00000101", description='=HYPERLINK("http://x.example","open")')
+    make_sr(number="SR00000102", description="-1 day, +2 hours")
+    rows = download(signed_in(demo["admin"]), reverse("sr-queue-export", args=["all"]))
+    described = {row["number"]: row["description"] for row in rows}
+    assert described["SR00000101"] == '\'=HYPERLINK("http://x.example","open")'
+    assert described["SR00000102"] == "'-1 day, +2 hours"
+
+
 def test_empty_values_are_empty_cells(demo):
     sr = make_sr(S.CANCELLED, priority=None, description=None)
     (line,) = download(signed_in(demo["admin"]), f"/requests/queue/all/export.csv?q={sr.number}")

@@ -43,6 +43,11 @@ REFUSALS = [
     ("trend", {**PERIOD, "date_to": "2026-10-31"}, "INVALID_PARAMETER", "date_to"),
     ("trend", {**PERIOD, "date_from": "0001-01-01"}, "INVALID_PARAMETER", "date_from"),
     ("trend", {**PERIOD, "date_to": "9999-12-31"}, "INVALID_PARAMETER", "date_to"),
+    # A moment whose move to local time would overflow the date type (a 500 before).
+    ("trend", {**PERIOD, "date_from": "0001-01-01T00:00:00+01:00"}, "INVALID_PARAMETER",
+     "date_from"),
+    ("trend", {**PERIOD, "date_to": "9999-12-31T23:00:00-05:00"}, "INVALID_PARAMETER",
+     "date_to"),
     ("sla_compliance", {**PERIOD, "group_by": "colour"}, "INVALID_PARAMETER", "group_by"),
     ("sla_compliance", {"period": "DAY", "date_from": "2020-01-01", "date_to": "2026-01-01"},
      "INVALID_PARAMETER", "date_to"),

@@ -18,6 +18,7 @@ from crm.models import User
 from servicerequests import services
 from servicerequests.lifecycle import LIFE_CYCLE
 from servicerequests.models import ServiceRequest, ServiceRequestEvent
+from servicerequests.steps import STEPS
 from tests import racing
 from tests.servicerequests.helpers import (
     act,
@@ -39,6 +40,23 @@ def reopen(sr, user, *, now=None, reason=REASON):
     return services.service_request_reopen(
         service_request=sr, actor=Actor.of(user), reason=reason, now=now
     )
+
+
+@pytest.mark.django_db
+def test_a_reopened_request_has_no_response_or_resolution_but_its_timeline_keeps_them(
+    api, admin_user
+):
+    sr = completed(api)
+    assert (sr.response_category_id, sr.final_resolution_category_id) != (None, None)
+    reopen(sr, admin_user, now=sr.completed_date + timedelta(hours=1))
+    row = ServiceRequest.objects.get(pk=sr.pk)
+    for step in STEPS:
+        assert getattr(row, step.by) is None, step.by
+        for part in ("category", "date", "description", "accepted_by", "accepted_date"):
+            assert getattr(row, step.column(part)) is None, step.column(part)
+    event = ServiceRequestEvent.objects.get(service_request=sr, action="reopen")
+    cleared = {row["name"]: row["new"] for row in event.changes["fields"]}
+    assert cleared["response_category"] == cleared["final_resolution_category"] == "—"
 
 
 @pytest.mark.django_db
