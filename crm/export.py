@@ -113,11 +113,7 @@ class QueueExportMixin:
         if queue is None:
             raise Http404("No such queue")
         query = request.GET
-        self.chosen = queue_filters.read(
-            self.filterset_class, query, self.user_filters, self.multi_filters
-        )
-        self.fixed = queue.filters(request.user)
-        placed = queue_filters.place(queue, self.fixed, self.chosen, self)
+        placed = self.place(queue, query)
         if placed.moved_to is not None:
             # The page would move to the All queue with these filters: list what it lists.
             query = queue_filters.carried(query, queue)

@@ -103,26 +103,28 @@ def _before(field: str, value, pk: str, ascending: bool) -> Q:
     return Q(**{f"{field}__{less}": value}) | Q(**{field: value, f"pk__{pk_less}": pk})
 
 
-def _ordering(field: str, ascending: bool, *, reverse: bool = False) -> list:
+def _ordering(sort: Sort, ascending: bool, *, reverse: bool = False) -> list:
+    """The ORDER BY of ``sort``: nulls last (first when ``reverse``, which walks back from a
+    cursor). A column without nulls is ordered without ``NULLS LAST``, which changes
+    nothing for it but lets PostgreSQL read a descending order from its index and send the
+    first rows at once, where ``DESC NULLS LAST`` sorted every row first."""
     if reverse:
         ascending = not ascending
-        expression = (
-            F(field).asc(nulls_first=True) if ascending else F(field).desc(nulls_first=True)
-        )
+    pk = "pk" if ascending else "-pk"
+    if not sort.nullable:
+        return [sort.field if ascending else f"-{sort.field}", pk]
+    column = F(sort.field)
+    if reverse:
+        expression = column.asc(nulls_first=True) if ascending else column.desc(nulls_first=True)
     else:
-        expression = F(field).asc(nulls_last=True) if ascending else F(field).desc(nulls_last=True)
-    return [expression, "pk" if ascending else "-pk"]
+        expression = column.asc(nulls_last=True) if ascending else column.desc(nulls_last=True)
+    return [expression, pk]
 
 
 def ordered(queryset: QuerySet, sort: Sort, *, ascending: bool) -> QuerySet:
     """``queryset`` in the order its keyset pages list it, whole (a queue's CSV export:
-    crm.export). A column without nulls is ordered without ``NULLS LAST``, which changes
-    nothing for it but lets PostgreSQL read a descending order from its index and send the
-    first rows at once, where ``DESC NULLS LAST`` sorted a million rows first."""
-    if sort.nullable:
-        return queryset.order_by(*_ordering(sort.field, ascending))
-    sign, pk = ("", "pk") if ascending else ("-", "-pk")
-    return queryset.order_by(f"{sign}{sort.field}", pk)
+    crm.export)."""
+    return queryset.order_by(*_ordering(sort, ascending))
 
 
 # The queue pages' totals are exact up to here and "more than" beyond: counting a queue of a
@@ -157,7 +159,7 @@ def keyset_page(
     if edge is not None:
         rows = list(
             queryset.filter(_before(sort.field, *edge, ascending)).order_by(
-                *_ordering(sort.field, ascending, reverse=True)
+                *_ordering(sort, ascending, reverse=True)
             )[: size + 1]
         )
         more_before = len(rows) > size
@@ -170,7 +172,7 @@ def keyset_page(
     start = decode_cursor(after) if after else None
     if start is not None:
         queryset = queryset.filter(_beyond(sort.field, *start, ascending))
-    rows = list(queryset.order_by(*_ordering(sort.field, ascending))[: size + 1])
+    rows = list(queryset.order_by(*_ordering(sort, ascending))[: size + 1])
     more_after = len(rows) > size
     rows = rows[:size]
     return KeysetPage(

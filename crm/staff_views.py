@@ -155,18 +155,23 @@ class KeysetQueueView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView)
         queue = self.queues.get(slug or self.default_queue)
         if queue is None:
             raise Http404("No such queue")
-        self.fixed = queue.filters(request.user)
-        self.chosen = queue_filters.read(
-            self.filterset_class, request.GET, self.user_filters, self.multi_filters
-        )
-        moved = self.move_to_all(queue)
+        moved = self.move_to_all(queue, self.place(queue, request.GET))
         return moved or super().get(request, *args, slug=slug, **kwargs)
 
-    def move_to_all(self, queue):
+    def place(self, queue, query):
+        """The queue's own filters and the person's from ``query`` (checked by the app's
+        FilterSet), and where they put the page (crm.queue_filters.place): the page and
+        its CSV export decide alike."""
+        self.fixed = queue.filters(self.request.user)
+        self.chosen = queue_filters.read(
+            self.filterset_class, query, self.user_filters, self.multi_filters
+        )
+        return queue_filters.place(queue, self.fixed, self.chosen, self)
+
+    def move_to_all(self, queue, placed):
         """A filter the queue cannot hold moves the page to the All queue with the person's
         filters, and says why; with no All queue to go to, the filter is left out, and
         that is said."""
-        placed = queue_filters.place(queue, self.fixed, self.chosen, self)
         if not placed.found:
             return None
         if placed.moved_to is None:

@@ -148,10 +148,13 @@ def numbers(user, group_id: str | None, *, refresh: bool = False) -> Numbers:
 
     Counting a million requests takes seconds, so older numbers stay in the cache for
     KEEP_SECONDS: while one page counts them again, the pages asking meanwhile show the
-    older ones (with their time) instead of all counting at once."""
+    older ones (with their time) instead of all counting at once. A refresh asked while
+    another page counts shows those too: a click cannot start a second count."""
     key = cache_key(user, group_id)
-    found = None if refresh else cache.get(key)
-    if found is not None and (_fresh(found) or not cache.add(f"{key}:counting", 1, LOCK_SECONDS)):
+    found = cache.get(key)
+    if found is not None and not refresh and _fresh(found):
+        return found
+    if found is not None and not cache.add(f"{key}:counting", 1, LOCK_SECONDS):
         return found
     found = count(user, {"group": group_id} if group_id else {})
     cache.set(key, found, KEEP_SECONDS)

@@ -61,8 +61,7 @@ def status_filter(queryset, values, now: datetime):
     them (a comparison with ``COALESCE(paused_since, now)`` took 1.2 s on 1,000,000
     requests; see bench/results-sla.md)."""
     model = queryset.model
-    open_ = _OPEN
-    running = open_ & Q(sla_paused_since__isnull=True)
+    running = _OPEN & Q(sla_paused_since__isnull=True)
     on_pause, on_now = _by_status(F("sla_paused_since")), _by_status(now)
     condition = Q(pk__in=[])
     for value in values:
@@ -71,7 +70,7 @@ def status_filter(queryset, values, now: datetime):
         else:
             paused = dict(
                 model.objects.filter(
-                    open_, on_pause[value], sla_paused_since__isnull=False
+                    _OPEN, on_pause[value], sla_paused_since__isnull=False
                 ).values_list("pk", "expected_completion_date")
             )
             either = (running & on_now[value]) | Q(pk__in=list(paused))

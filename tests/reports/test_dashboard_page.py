@@ -252,6 +252,18 @@ def test_numbers_older_than_a_minute_are_counted_again_by_one_page_at_a_time(dem
     assert cache.get(f"{key}:counting") is None
 
 
+def test_a_refresh_while_another_page_counts_shows_the_numbers_it_has(demo, requests_):
+    admin = demo["admin"]
+    key = dashboard.cache_key(admin, None)
+    first = dashboard.numbers(admin, None)
+    make_sr(S.PENDING)
+    cache.add(f"{key}:counting", 1, dashboard.LOCK_SECONDS)
+    assert dashboard.numbers(admin, None, refresh=True).tiles[0][1].value == 8
+    cache.delete(f"{key}:counting")
+    assert dashboard.numbers(admin, None, refresh=True).tiles[0][1].value == 9
+    assert first.tiles[0][1].value == 8
+
+
 def test_the_cache_is_shared_only_by_the_same_visibility(demo):
     admin, agent = demo["admin"], demo["agent"]
     assert dashboard.cache_key(admin, None) != dashboard.cache_key(agent, None)

@@ -80,8 +80,9 @@ class World:
         users = {u.username: u for u in User.objects.filter(is_active=True)}
         groups = {g.name: g for g in Group.objects.all()}
         # Who may work a group's requests: its members (an assignee must see the request).
+        membership = set(User.crm_groups.through.objects.values_list("group_id", "user_id"))
         teams = {
-            name: [u for u in users.values() if u.crm_groups.filter(pk=g.pk).exists()]
+            name: [u for u in users.values() if (g.pk, u.pk) in membership]
             for name, g in groups.items()
         }
         return cls(
