@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from crm import notify, queuecounts
+from crm import notify, queuecounts, registry
 from crm.access import accesses_for, can_see
 from crm.models import Notification, User
 from crm.timeperiods import add_period
@@ -172,6 +172,8 @@ def _record(target: Target, kind: str, rows: list[dict], now: datetime) -> None:
         for row in rows
     )
     queuecounts.changed()  # rows moved into Close to expected completion or Overdue
+    for listener in registry.FLAG_LISTENERS:
+        listener(model=target.model, kind=kind, rows=rows, now=now)
     notifications = _notifications(target, kind, rows, now)
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     # Mail only those who chose mail for this kind: one query for the whole batch.

@@ -47,6 +47,11 @@ class SearchSection:
 SEARCH_SECTIONS: list[SearchSection] = []
 # Every life cycle table (crm.lifecycle.LifeCycle), for the labels of event rows.
 LIFE_CYCLES: list = []
+# Told, inside the scan's batch transaction, which rows it just flagged (crm.flagging):
+# ``listener(model=, kind=, rows=, now=)`` with ``kind`` a Notification.Kind (APPROACHING or
+# OVERDUE) and ``rows`` dicts holding at least ``id`` and ``number``. The webhooks app
+# writes its at_risk / breached deliveries here, in the same transaction as the flags.
+FLAG_LISTENERS: list[Callable] = []
 
 
 def register_queues(section: QueueSection) -> None:
@@ -62,6 +67,11 @@ def register_search(section: SearchSection) -> None:
 def register_life_cycle(life_cycle) -> None:
     if life_cycle not in LIFE_CYCLES:
         LIFE_CYCLES.append(life_cycle)
+
+
+def on_flagged(listener: Callable) -> None:
+    if listener not in FLAG_LISTENERS:
+        FLAG_LISTENERS.append(listener)
 
 
 def action_label(action: str) -> str | None:
