@@ -10,10 +10,9 @@ from http.client import HTTPConnection
 from server import PORT
 
 
-def _worker(job: tuple) -> list[float]:
-    """One client process: keep-alive HTTP requests, latencies in ms."""
-    requests, headers = job
-    conn = HTTPConnection("127.0.0.1", PORT, timeout=60)
+def run_client(port: int, requests: list[tuple], headers: dict) -> list[float]:
+    """One client: keep-alive HTTP requests to ``port``, latencies in ms."""
+    conn = HTTPConnection("127.0.0.1", port, timeout=60)
     latencies = []
     for method, path, body in requests:
         started = time.perf_counter()
@@ -22,9 +21,15 @@ def _worker(job: tuple) -> list[float]:
         payload = response.read()
         latencies.append((time.perf_counter() - started) * 1000)
         if response.status != 200:
-            raise RuntimeError(f"{method} {path} -> {response.status}: {payload[:300]!r}")
+            raise RuntimeError(f"{port} {method} {path} -> {response.status}: {payload[:300]!r}")
     conn.close()
     return latencies
+
+
+def _worker(job: tuple) -> list[float]:
+    """One client process at the benchmark's server."""
+    requests, headers = job
+    return run_client(PORT, requests, headers)
 
 
 def load(requests: list[tuple], clients: int, headers: dict) -> dict:

@@ -15,12 +15,14 @@ exact SQL the application ran for one call, and prints our time over that floor.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 import time
 from pathlib import Path
 
+import nodes
 from download import download
 from load import load, status_of
 from probes import (
@@ -35,6 +37,7 @@ from probes import (
 from report import report
 from scenarios import scenarios
 from server import ROOT, ensure_database, manage, setup_django, start_gunicorn, worker_rss_mb
+from webhook_bench import deliveries_row, subscribed
 
 TARGETS = {  # scenario -> p95 target in ms
     "service_requests/show": 25,
@@ -68,7 +71,15 @@ TARGETS = {  # scenario -> p95 target in ms
     "service_requests/comments/create": 50,
     "service_requests/comments/list": 25,
     "service_requests/create, Field Team round robin": 50,
+    # Webhooks (issue 16): a creation writing a delivery for each of two subscriptions, as
+    # fast as one without; the sender in-process against a local receiver, 50/s (20 ms each).
+    "service_requests/create with 2 webhooks subscribed": 50,
+    # Customer acceptance (contract section 12): the page a mailed link opens, no sign-in.
+    "acceptance link page (GET)": 50,
 }
+# Scenarios that need something in place while they run (a context manager around them).
+AROUND = {"service_requests/create with 2 webhooks subscribed": subscribed}
+WEBHOOK_ROW = "webhook deliveries per second"
 # Scenarios measured as one download read to its end (bench/download.py), with a target for
 # the serving worker's peak resident memory in MB: streaming keeps it flat at any size.
 DOWNLOADS = {"csv export (All requests, no filter)": 150}
@@ -155,7 +166,8 @@ def measure(
             if name in DOWNLOADS:
                 row, note = download_row(name, requests[0][1], headers, server.pid)
             else:
-                row, note = load_row(name, requests, args.clients, headers), None
+                with AROUND.get(name, contextlib.nullcontext)():
+                    row, note = load_row(name, requests, args.clients, headers), None
             rows.append({**row, "target": TARGETS.get(name), "floor": floor_ms.get(name)})
             notes += [note] if note else []
         return rows, worker_rss_mb(server.pid), notes
@@ -216,16 +228,26 @@ def main() -> None:
         for name, build in scenarios(token(), args.count).items()
         if not only or any(word in name for word in only)
     }
-    rows, rss, notes = measure(plans, args, session_cookie())
+    # Nothing to serve on the usual port when only the beat scan or the two nodes run.
+    rows, rss, notes = measure(plans, args, session_cookie()) if plans else ([], [], [])
     extra += notes
     if not only or any(word in "beat scan" for word in only):
         row, flagged = scan_row()
         rows.append(row)
         extra.append(flagged)
-    extra.append(
-        f"Resident memory per web worker after the run: "
-        f"{', '.join(f'{mb:.0f} MB' for mb in rss)} (target: at most 150 MB)."
-    )
+    if not only or any(word in WEBHOOK_ROW for word in only):
+        row, note = deliveries_row(1000)
+        rows.append(row)
+        extra.append(note)
+    if not only or any(word in nodes.NAME for word in only):
+        found, notes = nodes.two_nodes(args.database_url, args.workers, token(), args.count)
+        rows += [{**row, "target": None, "floor": None} for row in found]
+        extra += notes
+    if rss:
+        extra.append(
+            f"Resident memory per web worker after the run: "
+            f"{', '.join(f'{mb:.0f} MB' for mb in rss)} (target: at most 150 MB)."
+        )
     extra.append(
         f"{args.workers} gunicorn workers x 2 threads, {args.clients} client processes "
         f"on the same machine, over loopback; PostgreSQL on the same machine."

@@ -37,6 +37,50 @@ def days_back(days: int) -> dict:
     }
 
 
+def acceptance_pages(count: int) -> list[tuple]:
+    """GETs of customers' acceptance pages (contract section 12): a link for each of 200
+    responded requests whose response awaits acceptance, opened in turn. The seed has no
+    such requests: the first run gives 200 pending ones a response that needs acceptance,
+    as ``service_requests/respond`` would leave them."""
+    from django.utils import timezone
+
+    from acceptance.links import url_for
+    from acceptance.models import AcceptanceLink
+    from crm.models import User
+    from servicerequests.models import ResponseCategory, ServiceRequest, ServiceRequestStatus
+
+    now = timezone.now()
+    waiting = ServiceRequest.objects.filter(
+        life_cycle_state="RESPONDED",
+        response_category__requires_customer_acceptance=True,
+        response_accepted_date__isnull=True,
+    )
+    if waiting.count() < 200:
+        pending = ServiceRequest.objects.filter(life_cycle_state="PENDING").order_by("pk")
+        ServiceRequest.objects.filter(
+            pk__in=list(pending.values_list("pk", flat=True)[:200])
+        ).update(
+            status=ServiceRequestStatus.objects.get(name="Responded"),
+            life_cycle_state="RESPONDED",
+            response_category=ResponseCategory.objects.get(code="CONF"),
+            responded_by=User.objects.get(username="MPAdministrator"),
+            response_date=now,
+        )
+    links = AcceptanceLink.objects.bulk_create(
+        AcceptanceLink(
+            service_request_id=pk,
+            step="response",
+            step_date=date,
+            email="bench@example.com",
+            created_at=now,
+            expires_at=now + timedelta(days=14),
+        )
+        for pk, date in waiting.values_list("pk", "response_date")[:200]
+    )
+    paths = [urllib.parse.urlsplit(url_for(link)).path for link in links]
+    return [("GET", paths[i % len(paths)], None) for i in range(count)]
+
+
 def scenarios(tok: str, count: int) -> dict[str, Callable[[], list[tuple]]]:
     """Each scenario's requests, built only for the scenarios that run (``--only``): some
     builders read the seeded tables at length."""
@@ -176,6 +220,13 @@ def scenarios(tok: str, count: int) -> dict[str, Callable[[], list[tuple]]]:
         "service_requests/create, Field Team round robin": lambda: (
             [("POST", API + "service_requests/create", field_team)] * count
         ),
+        # Webhooks (issue 16): the same creation with two webhooks subscribed to it (set up
+        # around the scenario by run.py): each creation also writes two deliveries.
+        "service_requests/create with 2 webhooks subscribed": lambda: (
+            [("POST", API + "service_requests/create", create)] * count
+        ),
+        # Customer acceptance (contract section 12): the page a mailed link opens; reads only.
+        "acceptance link page (GET)": lambda: acceptance_pages(count),
         # One download of every request, read to the end (bench/download.py), not a load.
         "csv export (All requests, no filter)": lambda: [
             ("GET", "/requests/queue/all/export.csv", None)

@@ -53,14 +53,18 @@ def setup_django(database_url: str) -> None:
     django.setup()
 
 
-def start_gunicorn(database_url: str, workers: int) -> subprocess.Popen:
+def start_gunicorn(
+    database_url: str, workers: int, port: int = PORT, extra_env: dict | None = None
+) -> subprocess.Popen:
+    """gunicorn on ``port`` (``extra_env``: more variables, e.g. the nodes' shared Redis)."""
     manage(database_url, "collectstatic", "--no-input", "-v0")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
         cwd=ROOT,
         env={
             **env(database_url),
-            "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+            **(extra_env or {}),
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_WORKERS": str(workers),
             "GUNICORN_THREADS": "2",
             "GUNICORN_ACCESS_LOG": "",
@@ -69,7 +73,7 @@ def start_gunicorn(database_url: str, workers: int) -> subprocess.Popen:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            conn = HTTPConnection("127.0.0.1", PORT, timeout=2)
+            conn = HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/health/")
             if conn.getresponse().status == 200:
                 return process

@@ -6,5 +6,7 @@ class CrmConfig(AppConfig):
     verbose_name = "CRM"
 
     def ready(self):
-        # Identifier kinds must be registered before any request is parsed.
+        # The deployment checks (check --deploy) register on import; identifier kinds must
+        # be registered before any request is parsed.
+        from crm import checks  # noqa: F401
         from crm.api import kinds  # noqa: F401

@@ -21,6 +21,7 @@ from django.utils import timezone
 from crm import queue_filters
 from crm.api.formats import format_datetime
 from crm.paging import ordered
+from crm.routers import read_alias
 
 # Lines are sent in pieces of about this size: one write per line would make a million
 # system calls, one write for the whole file would hold it in memory.
@@ -119,7 +120,9 @@ class QueueExportMixin:
             query = queue_filters.carried(query, queue)
             queue, self.fixed = placed.moved_to, placed.moved_to.filters(request.user)
         sort, descending = self.sort_of(queue, query)
-        rows = ordered(self.rows(queue, query), sort, ascending=not descending)
+        # The rows stream after this returns, outside any block: pinned to the replica (if
+        # configured, crm.routers) here, and fetched() opens its transaction on the same alias.
+        rows = ordered(self.rows(queue, query), sort, ascending=not descending).using(read_alias())
         now = timezone.now()
         filename = f"{self.export.name}-{queue.slug}-{timezone.localtime(now):%Y%m%d-%H%M}.csv"
         return csv_response(filename, self.export.header, self.export.rows(rows, now))

@@ -22,12 +22,11 @@ if not os.environ.get("DATABASE_URL"):
     # The embedded SQLite default would put production data inside the container.
     raise ImproperlyConfigured("DATABASE_URL is not set; production needs an explicit database.")
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast (and let /health/ answer) instead of hanging on an unreachable server.
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
-    )
+for _database in DATABASES.values():  # the primary, and the replica if there is one
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast (and let /health/ answer) instead of hanging on an unreachable server.
+        _database["OPTIONS"] = {**_database.get("OPTIONS", {})}
+        _database["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
 
 STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or STATIC_ROOT  # noqa: F405
 STORAGES = {

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from crm.columns import subject
 from crm.exceptions import CrmError
 from crm.registry import SEARCH_SECTIONS, SearchSection
+from crm.routers import reading_from_replica
 from crm.search import MAX_OFFSET, clean_query
 
 PAGE_SIZE = 25
@@ -84,5 +85,8 @@ class SearchView(LoginRequiredMixin, TemplateView):
             if user.has_perm(section.permission):
                 key = section.detail_url.removesuffix("-detail")
                 page = page_number(self.request.GET.get(f"{key}_page"))
-                context["sections"].append(results(self.request, section, key, query, page))
+                # Search may trail the primary: the replica's, if any (crm.routers).
+                with reading_from_replica():
+                    found = results(self.request, section, key, query, page)
+                context["sections"].append(found)
         return super().get_context_data(**context, **kwargs)

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "reports",
     "conversation",
     "assignment",
+    "webhooks",
+    "acceptance",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +155,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if _PREPARE:
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = int(_PREPARE)
+
+# An optional read replica (README, "Scaling out"): the reports, the dashboard, search and the
+# CSV exports read from it (crm.routers); writes, lists and show stay on the primary. Same
+# options as the primary. Tests read the test database through it (a mirror): a replica is
+# read-only, no test database can be created there.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be the same kind of database.")
+    _replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    _replica["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["crm.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "crm.User"
@@ -231,6 +248,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Static schedule: exactly one beat process runs it (see the README).
 CRM_SCAN_INTERVAL_SECONDS = env_int("CRM_SCAN_INTERVAL_SECONDS", 60)
+# Webhooks (contract section 11): how often the sweep sends the deliveries that are due
+# (retries, and any whose task was lost between a commit and its enqueue).
+CRM_WEBHOOK_SWEEP_SECONDS = env_int("CRM_WEBHOOK_SWEEP_SECONDS", 5)
 CELERY_BEAT_SCHEDULE = {
     "scan-due-service-requests": {
         "task": "servicerequests.scan_due",
@@ -245,6 +265,35 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CRM_SCAN_BATCH_SIZE = env_int("CRM_SCAN_BATCH_SIZE", 500)
+CELERY_BEAT_SCHEDULE["send-due-webhook-deliveries"] = {
+    "task": "webhooks.deliver_due",
+    "schedule": CRM_WEBHOOK_SWEEP_SECONDS,
+    "options": {"expires": CRM_WEBHOOK_SWEEP_SECONDS},
+}
+# Acceptance links whose after-commit mail task was lost (acceptance.links).
+CELERY_BEAT_SCHEDULE["send-unmailed-acceptance-links"] = {
+    "task": "acceptance.send_unmailed_links",
+    "schedule": 60,
+    "options": {"expires": 60},
+}
+# 1: refuse to send a webhook to a host that resolves to a loopback, private, link-local (or
+# other non-public) address, checked when sending, since DNS may change after the URL was
+# accepted; the connection then goes to the address checked. Off by default: receivers on
+# the same machine or network are the common case of a small deployment.
+CRM_WEBHOOK_BLOCK_PRIVATE = env_bool("CRM_WEBHOOK_BLOCK_PRIVATE", False)
+# The whole exchange with a receiver (resolve, connect, send, read its status), in seconds.
+CRM_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("CRM_WEBHOOK_TIMEOUT_SECONDS") or 5)
+# Seconds before each retry of a failed delivery; after the last one it is FAILED.
+CRM_WEBHOOK_RETRY_DELAYS = [
+    int(seconds)
+    for seconds in env_list(
+        "CRM_WEBHOOK_RETRY_DELAYS", ["10", "60", "300", "1800", "7200", "21600", "43200"]
+    )
+]
+# Each sweep reads this many due deliveries at a time, and a task sends for at most this
+# long (the next sweep goes on), well under its time limit (webhooks.tasks).
+CRM_WEBHOOK_BATCH_SIZE = env_int("CRM_WEBHOOK_BATCH_SIZE", 100)
+CRM_WEBHOOK_BATCH_BUDGET_SECONDS = env_int("CRM_WEBHOOK_BATCH_BUDGET_SECONDS", 60)
 
 
 def _period(text: str) -> tuple[int, str]:
@@ -262,6 +311,17 @@ CRM_DEFAULT_WARNING_PERIOD = _period(os.environ.get("CRM_DEFAULT_WARNING_PERIOD"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "crm@localhost")
+# The SMTP server (and the file backend's folder) when EMAIL_BACKEND uses one (contract 12).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+# Links in mail to customers start here; the acceptance links expire after these many days.
+CRM_PUBLIC_URL = os.environ.get("CRM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+CRM_ACCEPTANCE_LINK_DAYS = env_int("CRM_ACCEPTANCE_LINK_DAYS", 14)
 
 # --- Web API --------------------------------------------------------------------------------
 CRM_ORGANISATION = os.environ.get("CRM_ORGANISATION", "CRMDEMO")

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from crm import services
+from crm.singleton import one_at_a_time
 
 
 @shared_task(
@@ -23,7 +24,10 @@ def send_notification_emails(notification_ids: list[str]) -> int:
 
 
 @shared_task(name="crm.purge_idempotency_keys", acks_late=True, soft_time_limit=60, time_limit=90)
-def purge_idempotency_keys() -> int:
+@one_at_a_time(
+    "crm.purge_idempotency_keys", seconds=90, skipped={"skipped": "another purge is running"}
+)
+def purge_idempotency_keys() -> int | dict:
     """Forget Idempotency-Keys older than 24 hours."""
     from crm.idempotency import purge_expired
 

@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("reports.urls")),
     # Attachment downloads and the record pages' comment forms (contract section 14).
     path("", include("conversation.urls")),
+    # The customer's acceptance link page, no sign-in (contract section 12).
+    path("", include("acceptance.urls")),
     path("admin/", admin.site.urls),
     path("crmapi/rest/v2/", include("crm.api.urls")),
 ]

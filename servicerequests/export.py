@@ -122,7 +122,7 @@ def line(row, arithmetic: dict, now) -> tuple:
 def rows(queryset: QuerySet, now) -> Iterator[tuple]:
     """The cells of each request of the ordered ``queryset``, read at ``now``."""
     # Every calendar once (a handful of rows; their arithmetic is cached per version).
-    arithmetic = calendars(BusinessCalendar.objects.all())
+    arithmetic = calendars(BusinessCalendar.objects.using(queryset.db).all())
     for row in fetched(queryset.values_list(*FIELDS, named=True)):
         yield line(row, arithmetic, now)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from crm.api.params import Int, Str
+from crm.api.rows import fetch as fetch_rows
 from crm.api.views import ApiMethod
 from crm.search import MAX_LENGTH, MAX_OFFSET, MIN_LENGTH, clean_query, in_order
 
@@ -37,6 +38,7 @@ class SearchMethod(ApiMethod):
     )
     errors = ("MISSING_MANDATORY_PARAMETER",)
     search = None
+    reads_replica = True
 
     @classmethod
     def all_params(cls):
@@ -55,7 +57,7 @@ class SearchMethod(ApiMethod):
             count=params.get("number_of_results") or settings.CRM_API_DEFAULT_RESULTS,
         )
         rep, names = self.representation, params.get("fields_set")
-        rows = rep.fetch(rep.model._default_manager.filter(pk__in=ids), names)
+        rows = fetch_rows(rep, rep.model._default_manager.filter(pk__in=ids), names)
         return rep.render_many(in_order(rows, ids), names, ctx.render)
 
 

@@ -13,6 +13,7 @@ from products.api import views as product_views
 from reports.api import views as report_views
 from servicerequests.api import config_views as sr_config
 from servicerequests.api import views as sr_views
+from webhooks.api import views as webhook_views
 
 METHODS = [
     *auth_methods.VIEWS,
@@ -23,6 +24,7 @@ METHODS = [
     *product_views.VIEWS,
     *report_views.VIEWS,
     *conversation_views.VIEWS,
+    *webhook_views.VIEWS,
 ]
 
 urlpatterns = [

@@ -34,7 +34,9 @@ from crm.api.params import (
 )
 from crm.api.parsers import FormFilesParser, is_form
 from crm.api.representation import RenderContext, Representation
+from crm.api.rows import fetch as fetch_rows
 from crm.exceptions import EntityNotFound, InvalidParameter, PermissionDenied
+from crm.routers import reading_from_replica
 
 
 @dataclass
@@ -93,6 +95,9 @@ class ApiMethod(APIView):
     # The parameter that takes uploaded files (``file``): the method then also accepts a
     # multipart/form-data body, its fields written as in a GET (crm.api.parsers).
     files: ClassVar[str | None] = None
+    # A read that may trail the primary by the replication lag (reports, search): ``handle``
+    # reads from the replica when one is configured (crm.routers).
+    reads_replica: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -155,7 +160,11 @@ class ApiMethod(APIView):
 
     def parse_and_handle(self, ctx: CallContext, params: dict, raw: dict, source: str):
         values = parse_params(params, raw, source, self.rules)
-        return self.handle(ctx, resolve(values, ctx))
+        resolved = resolve(values, ctx)
+        if not self.reads_replica:
+            return self.handle(ctx, resolved)
+        with reading_from_replica():
+            return self.handle(ctx, resolved)
 
     @staticmethod
     def raw_params(request, source: str, params: Mapping[str, Param]) -> dict:
@@ -219,7 +228,11 @@ class ApiMethod(APIView):
         offset = params.get("offset") or 0
         count = params.get("number_of_results") or settings.CRM_API_DEFAULT_RESULTS
         ordering = queryset.query.order_by or queryset.model._meta.ordering
-        if not offset or queryset.query.annotations or not ordering:
+        # The rows are fetched again through the default manager: only the annotations it
+        # does not add itself (a selector's) would be lost (a record's
+        # approaching_completion is the manager's, crm.models.WorkRecordManager).
+        default = queryset.model._default_manager.all().query.annotations
+        if not offset or set(queryset.query.annotations) - set(default) or not ordering:
             return queryset[offset : offset + count]
         ids = list(queryset.values_list("pk", flat=True)[offset : offset + count])
         return queryset.model._default_manager.filter(pk__in=ids).order_by(*ordering)
@@ -227,7 +240,7 @@ class ApiMethod(APIView):
     def render_list(self, ctx: CallContext, queryset, params: dict) -> list[dict]:
         rep = self.representation
         names = params.get("fields_set")
-        rows = rep.fetch(self.page(queryset, params) if self.paged else queryset, names)
+        rows = fetch_rows(rep, self.page(queryset, params) if self.paged else queryset, names)
         return rep.render_many(rows, names, ctx.render)
 
     def render_one(self, ctx: CallContext, obj, params: dict) -> dict:

@@ -179,7 +179,8 @@ class OptionalOne(Nested):
             value = getattr(obj, self.attr)
         except ObjectDoesNotExist:
             return None
-        return self.representation.render(value, None, ctx)
+        # A row (crm.api.rows) holds None where the model raised.
+        return None if value is None else self.representation.render(value, None, ctx)
 
 
 _QUANTITY = {"quantity": Attr("quantity", schema={"type": "integer"}, nullable=False)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from crm.api.common import assigned_to_param
 from crm.api.identifiers import find
 from crm.api.params import Bool, DateTime, Ident, Rules
+from crm.api.rows import fetch as fetch_rows
 from crm.api.search import SearchMethod, query_param
 from crm.api.views import ApiMethod
 from crm.exceptions import ValidationFailed
@@ -50,7 +51,7 @@ WRITE_ERRORS = (
 
 def render_job(view: ApiMethod, ctx, job: Job, params: dict) -> dict:
     """The job as it is now, with what ``fields_set`` asks for (the caller just wrote it)."""
-    rows = JobRepr.fetch(Job.objects.filter(pk=job.pk), params.get("fields_set"))
+    rows = fetch_rows(JobRepr, Job.objects.filter(pk=job.pk), params.get("fields_set"))
     return view.render_one(ctx, rows.get(), params)
 
 
@@ -78,7 +79,7 @@ class JobShowMethod(ApiMethod):
 
     def handle(self, ctx, params):
         queryset = selectors.job_queryset(user=ctx.user, scope=self.scope)
-        rows = JobRepr.fetch(queryset, params.get("fields_set"))
+        rows = fetch_rows(JobRepr, queryset, params.get("fields_set"))
         return self.render_one(ctx, find(params[JOB], rows), params)
 
 

@@ -26,6 +26,7 @@ from jobs.models import (
 from jobs.scopes import scope_of
 from jobs.services.checks import check_status, default_status
 from jobs.services.common import TRACKED, lock_job, record_event, touch
+from webhooks import events as webhook_events
 
 
 @dataclass
@@ -53,12 +54,12 @@ def _begin(job: Job, action: str, status: JobStatus | None) -> _Acting:
 def _finish(acting: _Acting, actor: Actor, action: str, now: datetime, note: str = "") -> Job:
     job = acting.job
     if not job.is_open:  # completed or cancelled: nothing is due any more
-        job.approaching_completion = job.overdue_flagged_at = None
         notification_resolve_deadlines(record=job, now=now)
     touch(job, actor, now)
     job.save()
     changes = as_changes(acting.audit.take(job))
     record_event(job, actor, action, acting.before, now, note=note, changes=changes)
+    webhook_events.job_state_changed(job, now=now)
     return job
 
 

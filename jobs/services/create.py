@@ -38,6 +38,7 @@ from jobs.services.common import (
 )
 from jobs.services.inputs import Assignment, BillingTermsInput, Item
 from jobs.services.sets import SETS, new_row, prepare_items
+from webhooks import events as webhook_events
 
 S = JobLifeCycleState
 
@@ -131,5 +132,6 @@ def _save_new(job, actor, values, billing_terms, items, now) -> Job:
     for name, set_items in items.items():
         SETS[name].model.objects.bulk_create([new_row(job, SETS[name], item) for item in set_items])
     record_event(job, actor, "create", (None, None), now)
+    webhook_events.job_created(job, now=now)
     tell_assignee(job, before_user_id=None, actor=actor.user, now=now)
     return job

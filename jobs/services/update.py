@@ -38,6 +38,7 @@ from jobs.services.common import (
 )
 from jobs.services.inputs import Assignment, BillingTermsInput, SetChange
 from jobs.services.sets import SETS, SetEditor, tracked_sets
+from webhooks import events as webhook_events
 
 S = JobLifeCycleState
 
@@ -86,6 +87,8 @@ def job_update(
     action = transition.action if transition else "update"
     record_event(job, actor, action, before, now, note=note, changes=as_changes(audit.take(job)))
     tell_assignee(job, before_user_id=assignee_before, actor=actor.user, now=now)
+    if transition:  # DRAFT to PENDING; jobs have no event for other changes
+        webhook_events.job_state_changed(job, now=now)
     return job
 
 
@@ -137,9 +140,6 @@ def _update_completion(job: Job, start, expected, estimated) -> None:
     expected, estimated = completion(
         start=job.start_date, expected=expected, estimated=estimated, default=None
     )
-    if expected != job.expected_completion_date:
-        # A flag for the old date no longer holds (as the service requests' scan does).
-        job.approaching_completion = job.overdue_flagged_at = None
     job.expected_completion_date = expected
     for name, value in period_columns(estimated).items():
         setattr(job, name, value)
@@ -148,7 +148,6 @@ def _update_completion(job: Job, start, expected, estimated) -> None:
 def _clear_completion(job: Job) -> None:
     job.expected_completion_date = None
     job.estimated_completion_value = job.estimated_completion_uot = None
-    job.approaching_completion = job.overdue_flagged_at = None
 
 
 def _update_terms(job: Job, terms: BillingTermsInput | None, *, start_changed: bool) -> None:

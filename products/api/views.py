@@ -2,6 +2,7 @@
 
 from crm.api.identifiers import find
 from crm.api.params import Enum, Ident
+from crm.api.rows import fetch as fetch_rows
 from crm.api.views import ApiMethod
 from products import selectors
 from products.api import identifiers  # noqa: F401 (registers the identifier kinds)
@@ -20,7 +21,7 @@ class ProductShow(ApiMethod):
     representation = ProductRepr
 
     def handle(self, ctx, params):
-        rows = ProductRepr.fetch(Product.objects.all(), params.get("fields_set"))
+        rows = fetch_rows(ProductRepr, Product.objects.all(), params.get("fields_set"))
         return self.render_one(ctx, find(params["product_identifier"], rows), params)
 
 

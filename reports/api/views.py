@@ -21,6 +21,7 @@ class ReportMethod(ApiMethod):
     tag = "reports"
     permission = READ
     errors = ("MISSING_MANDATORY_PARAMETER", "INVALID_IDENTIFIER")
+    reads_replica = True
 
     @staticmethod
     def period_rows(rows: list[dict]) -> list[dict]:

@@ -14,7 +14,7 @@ class ServiceRequestEventInline(EventInline):
 
 def resolution_fieldset(title: str, prefix: str, by: str) -> tuple[str, dict]:
     """The response or a resolution: its category, who gave it and when, its description,
-    and who accepted it and when; folded."""
+    and who accepted it, when and how (staff, or the customer's e-mail link); folded."""
     return (
         title,
         {
@@ -22,7 +22,7 @@ def resolution_fieldset(title: str, prefix: str, by: str) -> tuple[str, dict]:
             "fields": (
                 (f"{prefix}_category", by, f"{prefix}_date"),
                 f"{prefix}_description",
-                (f"{prefix}_accepted_by", f"{prefix}_accepted_date"),
+                (f"{prefix}_accepted_by", f"{prefix}_accepted_date", f"{prefix}_accepted_via"),
             ),
         },
     )

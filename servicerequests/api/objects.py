@@ -55,6 +55,8 @@ def step_object(step: StepKind) -> Composite:
             "description": Attr(step.column("description")),
             "accepted_by": Nested(step.column("accepted_by"), ContactRepr, prefetch=True),
             "accepted_date": Date(step.column("accepted_date")),
+            # Extension (contract section 12): STAFF (pages, Web API) or EMAIL_LINK.
+            "accepted_via": Choice(step.column("accepted_via"), m.AcceptedVia.values),
         },
         empty_as_null=True,
     )
@@ -83,6 +85,8 @@ class ServiceRequestRepr(Representation):
         "estimated_completion_time": estimated_completion_time(),
         "time_to_completion": time_to_completion_field(),
         "time_overdue": time_overdue_field(),
+        # Not a column: the request manager's annotation, read from the flag table
+        # (crm.models.Flag).
         "approaching_completion": Date("approaching_completion"),
         "referring_to": Composite(
             {

@@ -9,6 +9,7 @@ from django.utils import timezone
 from crm.actor import Actor
 from crm.api.identifiers import find
 from crm.api.params import Enum, Ident, Int, Rules
+from crm.api.rows import fetch as fetch_rows
 from crm.api.search import SearchMethod, query_param
 from crm.api.views import ApiMethod
 from crm.timeperiods import PeriodOverflow, TimeUnit, add_period
@@ -26,7 +27,9 @@ S = LifeCycleState
 def render_request(view: ApiMethod, ctx, service_request: ServiceRequest, params: dict) -> dict:
     """The request as it is now, with what ``fields_set`` asks for."""
     names = params.get("fields_set")
-    row = ServiceRequestRepr.fetch(ServiceRequest.objects.filter(pk=service_request.pk), names)
+    row = fetch_rows(
+        ServiceRequestRepr, ServiceRequest.objects.filter(pk=service_request.pk), names
+    )
     return view.render_one(ctx, row.get(), params)
 
 
@@ -43,7 +46,7 @@ class Show(ApiMethod):
 
     def handle(self, ctx, params):
         names = params.get("fields_set")
-        rows = ServiceRequestRepr.fetch(ServiceRequest.objects.visible_to(ctx.user), names)
+        rows = fetch_rows(ServiceRequestRepr, ServiceRequest.objects.visible_to(ctx.user), names)
         return self.render_one(ctx, find(params[SR], rows), params)
 
 

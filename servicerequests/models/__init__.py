@@ -9,6 +9,7 @@ requests themselves.
 from servicerequests.models.choices import (
     CLOCK_STATES,
     OPEN_STATES,
+    AcceptedVia,
     ClockEffect,
     ImpactLevel,
     LifeCycleState,
@@ -44,6 +45,7 @@ from servicerequests.models.requests import (
 __all__ = [
     "CLOCK_STATES",
     "OPEN_STATES",
+    "AcceptedVia",
     "AllowedProductBase",
     "CancellationReason",
     "CategoryBase",

@@ -21,6 +21,14 @@ OPEN_STATES = (
 )
 
 
+class AcceptedVia(models.TextChoices):
+    """How a step's acceptance was recorded: by staff (pages, Web API) or by the customer
+    through the link mailed to them (contract section 12)."""
+
+    STAFF = "STAFF", "Staff"
+    EMAIL_LINK = "EMAIL_LINK", "E-mail link"
+
+
 class UrgencyLevel(models.TextChoices):
     URGENCY1 = "URGENCY1"
     URGENCY2 = "URGENCY2"

@@ -16,6 +16,7 @@ from products.models import ProductRow
 from servicerequests.models.choices import (
     CLOCK_STATES,
     OPEN_STATES,
+    AcceptedVia,
     ImpactLevel,
     LifeCycleState,
     Priority,
@@ -34,6 +35,9 @@ def step_columns(step: StepKind) -> type:
         step.column("description"): models.TextField(null=True, blank=True),
         step.column("accepted_by"): optional_fk("customers.Contact"),
         step.column("accepted_date"): models.DateTimeField(null=True, blank=True),
+        step.column("accepted_via"): models.CharField(
+            max_length=10, choices=AcceptedVia.choices, null=True, blank=True
+        ),
     }
     return abstract_model(
         f"{step.name.title().replace('_', '')}Columns", (models.Model,), fields, {}
@@ -120,7 +124,7 @@ class ServiceRequest(
         # A staff action outside CRM.COM's table (servicerequests.services.reopen).
         permissions = [("reopen_servicerequest", "Can reopen a completed service request")]
         indexes = [
-            *work_record_indexes("sr", OPEN_STATES, at_risk_field="sla_at_risk_date"),
+            *work_record_indexes("sr", OPEN_STATES),
             models.Index(fields=["caller", "-created_date"], name="sr_caller_idx"),
             models.Index(fields=["category", "-created_date"], name="sr_category_created_idx"),
             models.Index(fields=["priority", "life_cycle_state"], name="sr_priority_idx"),

@@ -14,11 +14,17 @@ from crm.notify import notify
 from customers.models import Contact
 from servicerequests import rules
 from servicerequests.lifecycle import LIFE_CYCLE
-from servicerequests.models import CancellationReason, ServiceRequest, ServiceRequestStatus
+from servicerequests.models import (
+    AcceptedVia,
+    CancellationReason,
+    ServiceRequest,
+    ServiceRequestStatus,
+)
 from servicerequests.services.common import TRACKED, apply_text, lock_request, record_event, stamp
 from servicerequests.services.inputs import Step
 from servicerequests.services.transitions import check_allowed, guard, transition
 from servicerequests.steps import BY_ACCEPT
+from webhooks import events as webhook_events
 
 
 def _act(
@@ -34,7 +40,7 @@ def _act(
 ) -> ServiceRequest:
     """One transition of the table on the locked row, with its event."""
     sr, now = lock_request(service_request), timezone.now()
-    audit = Audit(sr, TRACKED)
+    audit, watch = Audit(sr, TRACKED), webhook_events.Watch(sr)
     guard(sr, action)
     target = LIFE_CYCLE[action].target
     status = status or rules.default_status(sr.type, target, param="status_identifier")
@@ -42,6 +48,7 @@ def _act(
     transition(sr, actor, action, status, step, now, audit=audit, note=notes or "", reason=reason)
     stamp(sr, actor, now)
     sr.save()
+    watch.emit(sr, now=now)
     return sr
 
 
@@ -156,8 +163,12 @@ def _accept(
     accepted_by: Contact | None,
     description: str | None,
     notes: str | None,
+    via: str = AcceptedVia.STAFF,
+    event_note: str = "",
 ) -> ServiceRequest:
-    """Record the customer's acceptance of the response or a resolution."""
+    """Record the customer's acceptance of the response or a resolution. ``via`` says how
+    it reached us: staff (pages, Web API) or the customer's own e-mail link, whose actor
+    has no user; ``event_note`` is what the timeline says besides the request's notes."""
     sr, now, step = lock_request(service_request), timezone.now(), BY_ACCEPT[action]
     check_allowed(sr, action)
     if getattr(sr, step.column("accepted_date")) is not None:
@@ -168,16 +179,19 @@ def _accept(
         )
     contact = accepted_by or sr.caller
     rules.check_acceptor(sr, contact, param="accepted_by_identifier")
-    audit = Audit(sr, TRACKED)
+    audit, watch = Audit(sr, TRACKED), webhook_events.Watch(sr)
     setattr(sr, step.column("accepted_by"), contact)
     setattr(sr, step.column("accepted_date"), now)
+    setattr(sr, step.column("accepted_via"), via)
     before = (sr.life_cycle_state, sr.status_id)
     apply_text(sr, description, notes)
     stamp(sr, actor, now)
     sr.save()
     changes = as_changes(audit.take(sr))
-    record_event(sr, actor, action, before, now, note=notes or "", changes=changes)
+    note = event_note or notes or ""
+    record_event(sr, actor, action, before, now, note=note, changes=changes)
     _tell_assignee_accepted(sr, actor, step, now)
+    watch.emit(sr, now=now)
     return sr
 
 
@@ -203,6 +217,8 @@ def _acceptance(action: str, summary: str):
         accepted_by: Contact | None = None,
         description: str | None = None,
         notes: str | None = None,
+        via: str = AcceptedVia.STAFF,
+        event_note: str = "",
     ) -> ServiceRequest:
         return _accept(
             service_request,
@@ -211,6 +227,8 @@ def _acceptance(action: str, summary: str):
             accepted_by=accepted_by,
             description=description,
             notes=notes,
+            via=via,
+            event_note=event_note,
         )
 
     accept.__name__ = accept.__qualname__ = f"service_request_{action}"

@@ -12,6 +12,15 @@ from servicerequests.models import ServiceRequest, ServiceRequestEvent
 from servicerequests.steps import STEPS
 from sla import services as sla
 
+
+def _via(step) -> audit.Tracked:
+    """How the step's acceptance came (staff, or the customer's e-mail link), in words."""
+    column = step.column("accepted_via")
+    return audit.Tracked(
+        column, f"{step.label} accepted via", lambda sr: getattr(sr, f"get_{column}_display")()
+    )
+
+
 _STEP_FIELDS = [
     tracked
     for step in STEPS
@@ -22,6 +31,7 @@ _STEP_FIELDS = [
         audit.field(step.column("date"), f"{step.label} date"),
         audit.field(step.column("accepted_by"), f"{step.label} accepted by"),
         audit.field(step.column("accepted_date"), f"{step.label} accepted on"),
+        _via(step),
     )
 ]
 # What the timeline tells, field by field (crm.audit).

@@ -20,6 +20,7 @@ from servicerequests.services.inputs import SetChanges, Step
 from servicerequests.services.sets import apply_sets
 from servicerequests.services.transitions import walk
 from sla import services as sla
+from webhooks import events as webhook_events
 
 
 @atomic_retry
@@ -74,6 +75,7 @@ def service_request_create(
     apply_sets(sr, sets or SetChanges())
     tell_assignee(sr, before_user_id=None, actor=actor.user, now=now)
     assignments.assign_by_policy(service_request=sr, actor=actor, now=now)
+    webhook_events.service_request_created(sr, now=now)
     return sr
 
 

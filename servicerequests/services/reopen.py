@@ -25,6 +25,7 @@ from servicerequests.models import ServiceRequest
 from servicerequests.services.common import TRACKED, lock_request, record_event, stamp
 from servicerequests.steps import STEPS
 from sla import services as sla
+from webhooks import events as webhook_events
 
 REOPEN_PERMISSION = "servicerequests.reopen_servicerequest"
 PARAM = "service_request_identifier"
@@ -69,7 +70,7 @@ def service_request_reopen(
         raise MissingParameter("Say why the request is reopened.", param="reason")
     sr, now = lock_request(service_request), now or timezone.now()
     _check(sr, actor, now)  # under the lock: of two reopens, the second finds it PENDING
-    audit = Audit(sr, TRACKED)
+    audit, watch = Audit(sr, TRACKED), webhook_events.Watch(sr)
     before, old_status = (sr.life_cycle_state, sr.status_id), sr.status
     sr.status = rules.default_status(sr.type, S.PENDING, param="status_identifier")
     sr.life_cycle_state, sr.completed_date = S.PENDING, None
@@ -79,10 +80,11 @@ def service_request_reopen(
     sr.save()
     changes = as_changes(audit.take(sr))
     record_event(sr, actor, "reopen", before, now, note=f"Reopened: {reason}", changes=changes)
+    watch.emit(sr, now=now)
     return sr
 
 
-STEP_PARTS = ("category", "date", "description", "accepted_by", "accepted_date")
+STEP_PARTS = ("category", "date", "description", "accepted_by", "accepted_date", "accepted_via")
 
 
 def _clear_steps(sr: ServiceRequest) -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from acceptance import links as acceptance
 from crm.actor import Actor
 from crm.audit import Audit, as_changes
 from crm.exceptions import InvalidLifeCycleState, MissingParameter, ValidationFailed
 from crm.services import notification_resolve_deadlines
 from servicerequests import rules
 from servicerequests.lifecycle import LIFE_CYCLE
+from servicerequests.models import AcceptedVia, ServiceRequest, ServiceRequestStatus
 from servicerequests.models import LifeCycleState as S
-from servicerequests.models import ServiceRequest, ServiceRequestStatus
 from servicerequests.services.common import record_event
 from servicerequests.services.inputs import Step
 from servicerequests.steps import BY_ACCEPT, BY_ACTION, StepKind
@@ -56,6 +57,9 @@ def record_step(sr: ServiceRequest, kind: StepKind, step: Step, now: datetime) -
         rules.check_acceptor(sr, step.accepted_by, param=f"{kind.name}.accepted_by_identifier")
     setattr(sr, kind.column("accepted_by"), step.accepted_by)
     setattr(sr, kind.column("accepted_date"), now if step.accepted_by else None)
+    setattr(sr, kind.column("accepted_via"), AcceptedVia.STAFF if step.accepted_by else None)
+    # A step that waits for the customer mails them a link (after commit, contract 12).
+    acceptance.acceptance_link_issue(service_request=sr, step=kind, now=now)
 
 
 def transition(
@@ -88,7 +92,6 @@ def transition(
         sr.cancelled_date = now
         sr.cancellation_reason = rules.cancellation_reason(sr.type, reason)
     if target in (S.COMPLETED, S.CANCELLED):
-        sr.approaching_completion = sr.overdue_flagged_at = None
         notification_resolve_deadlines(record=sr, now=now)  # nothing is due any more
     record_event(sr, actor, action, before, now, note=note, changes=as_changes(audit.take(sr)))
 

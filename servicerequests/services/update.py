@@ -30,6 +30,7 @@ from servicerequests.services.sets import apply_sets
 from servicerequests.services.transitions import record_step, walk
 from servicerequests.steps import BY_ACTION
 from sla import services as sla
+from webhooks import events as webhook_events
 
 NOT_CLEARABLE = {"category", "urgency_level", "impact_level", "start_date"}
 
@@ -68,6 +69,7 @@ def service_request_update(
     audit = Audit(sr, TRACKED + (TRACKED_SETS if sets else ()))
     before = (sr.life_cycle_state, sr.status_id)
     group_before, assignee_before = sr.owned_by_group_id, sr.assigned_to_user_id
+    watch = webhook_events.Watch(sr)  # what the write changed, for its webhook events
     expected_before = sr.expected_completion_date
     for name, value in changes.items():
         setattr(sr, name, value)
@@ -92,6 +94,7 @@ def service_request_update(
     if sr.owned_by_group_id != group_before:
         # Moved to another group: its policy may take it, if nobody has it.
         assignments.assign_by_policy(service_request=sr, actor=actor, now=now)
+    watch.emit(sr, now=now, sets_changed=bool(sets))
     return sr
 
 
@@ -109,11 +112,8 @@ def _derive(sr: ServiceRequest, actor: Actor, changes: dict, timing: dict) -> No
         )
     if {"impact_level", "urgency_level"} & set(changes):
         sr.priority = rules.priority_for(sr.impact_level, sr.urgency_level)
-    before = sr.expected_completion_date
+    # A new date may be flagged again, once: the flags are kept per target (crm.Flag).
     _retime(sr, changes, timing)
-    if sr.expected_completion_date != before:
-        # A new date may be flagged again, once.
-        sr.approaching_completion = sr.overdue_flagged_at = None
 
 
 def _retime(sr: ServiceRequest, changes: dict, timing: dict) -> None:

@@ -174,6 +174,8 @@ def test_walk_a_request_from_pending_to_completed(site, page, screenshots):
         label = TRANSITIONS[action].label
         act(page, action, label, **({"Category": category} if category else {}))
         steps.append(label)
+        if waiting:  # the step waits for the customer, who is mailed a link (section 12)
+            steps.append("Acceptance link mailed")
         assert page.get_by_role("status").inner_text() == DONE[action].format(number=target.number)
         assert timeline(page) == steps
         assert page.locator("h1 .state").inner_text() == S(state).label

@@ -527,8 +527,10 @@ def test_list_narrow_fields_set_has_no_join(api):
     assert not has_join(narrow_sql), method_sql(narrow_sql)
     assert len(narrow_sql) <= len(full_sql)
     listing = listing_sql(narrow_sql, "products_product")
+    # Rows, not models (crm.api.rows): the two columns in fields_set order, named.
     assert listing.startswith(
-        'SELECT "products_product"."id", "products_product"."code" FROM "products_product"'
+        'SELECT "products_product"."code" AS "code", "products_product"."id" AS "id" '
+        'FROM "products_product"'
     )
 
 

@@ -93,7 +93,16 @@ def test_months_across_a_year_end(api, demo):
 
 
 def test_open_at_end_equals_the_open_list_today(demo):
-    history()
+    # Dated from the real clock: fixed dates would lie in the future on some days, and a
+    # request completed later today is open in the list now but not at the day's end.
+    now = timezone.now()
+    make_service_request(
+        created_date=now - timedelta(days=3),
+        status=status("Completed"),
+        completed_date=now - timedelta(days=1),
+    )
+    make_service_request(created_date=now - timedelta(days=2))
+    make_service_request(created_date=now - timedelta(minutes=1))
     today = timezone.localdate()
     rows = queries.trend(
         user=demo["admin"], period="DAY", date_from=today, date_to=today, filters={}

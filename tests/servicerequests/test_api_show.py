@@ -229,6 +229,7 @@ def test_show_step_objects(api, demo):
         "description": None,
         "accepted_by": None,
         "accepted_date": None,
+        "accepted_via": None,
     }
     temporary = data["temporary_resolution"]
     assert temporary["category"]["code"] == "WORK"
@@ -237,6 +238,7 @@ def test_show_step_objects(api, demo):
     assert temporary["temporary_resolution_date"] == date
     assert temporary["accepted_by"]["id"] == "EE621BE231714DFE8CE370261BF6DB25"
     assert temporary["accepted_date"] == date
+    assert temporary["accepted_via"] == "STAFF"
     assert data["final_resolution"]["category"]["code"] == "RSLV"
     assert data["final_resolution"]["final_resolved_by"] == admin
     assert data["final_resolution"]["accepted_by"] is None

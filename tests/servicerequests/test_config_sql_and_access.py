@@ -43,7 +43,9 @@ def test_narrow_fields_set_costs_less_on_services(api):
     assert len(narrow_sql) <= len(full_sql)
     # Fewer columns: the listing query selects only the id.
     listing = listing_sql(narrow_sql, "servicerequests_servicerequesttypeservice")
-    assert listing.startswith('SELECT "servicerequests_servicerequesttypeservice"."id" FROM')
+    assert listing.startswith(
+        'SELECT "servicerequests_servicerequesttypeservice"."id" AS "id" FROM'
+    )
 
 
 @pytest.mark.parametrize(

@@ -146,6 +146,7 @@ def make_sr(
         if name in accepted:
             values[f"{name}_accepted_by_id"] = "EE621BE231714DFE8CE370261BF6DB25"  # the owner
             values[f"{name}_accepted_date"] = now
+            values[f"{name}_accepted_via"] = "STAFF"
     if state == S.COMPLETED:
         values["completed_date"] = now
     if state == S.CANCELLED:
