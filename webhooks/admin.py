@@ -21,7 +21,12 @@ EVENT_CHOICES = [(event, event) for event in EVENTS]
 class WebhookForm(forms.ModelForm):
     """The events as checkboxes; on the add page, a secret that may be left blank."""
 
-    url = forms.URLField(max_length=services.MAX_URL, assume_scheme="https")
+    url = forms.URLField(
+        label="URL",
+        max_length=services.MAX_URL,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"size": 80}),
+    )
     events = forms.MultipleChoiceField(choices=EVENT_CHOICES, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
@@ -58,6 +63,11 @@ class WebhookAdmin(DetailSelectRelatedMixin, admin.ModelAdmin):
     list_display = ("url", "event_list", "is_active", "created_by_user", "created_date")
     list_filter = ("is_active",)
     search_fields = ("url", "description")
+
+    class Media:
+        # The event names are long: one per line, never broken inside a name.
+        css = {"all": ["css/admin-webhooks.css"]}
+
     list_select_related = ("created_by_user",)
     detail_select_related = ("created_by_user",)
     form = WebhookForm

@@ -75,6 +75,26 @@ def event_label(action: str) -> str:
     return action_label(action) or action.replace("_", " ").capitalize()
 
 
+# Events no user made: the customer's answers through an e-mail link (acceptance app),
+# else the system's own (the scan, a mailed link).
+CUSTOMER_ACTIONS = frozenset(
+    {
+        "response_accept",
+        "temporary_resolution_accept",
+        "final_resolution_accept",
+        "customer_declined",
+    }
+)
+
+
+@register.filter
+def event_actor(event) -> str:
+    """Who an event says did it: its user, the customer, or the system."""
+    if event.user_id is not None:
+        return event.user.display_name
+    return "the customer" if event.action in CUSTOMER_ACTIONS else "the system"
+
+
 @register.simple_tag
 def cell(column, record, now):
     """A queue table's cell (crm.columns.Column.render): safe markup, or text escaped here."""

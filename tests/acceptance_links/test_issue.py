@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from celery.exceptions import Retry
 from django.core import mail
 from django.db import transaction
 from django.test import override_settings
@@ -70,13 +69,18 @@ def test_the_mail_is_never_sent_twice(demo, django_capture_on_commit_callbacks):
     assert sm.ServiceRequestEvent.objects.filter(action="acceptance_link_mailed").count() == 1
 
 
-def test_a_failed_send_gives_the_claim_back(demo, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_failed_send_gives_the_claim_back(
+    demo, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
     def refuse(*args, **kwargs):
         raise OSError("mail server down")
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
-    with pytest.raises((OSError, Retry)):
-        responded(django_capture_on_commit_callbacks)
+    # The step stands and the answer is no error: the mail is the worker's, after commit
+    # (here eager, so its retry is raised into the commit hook, which logs it).
+    sr = responded(django_capture_on_commit_callbacks)
+    assert sr.response_date is not None
+    assert "mail server down" in caplog.text
     link = AcceptanceLink.objects.get()
     assert link.mailed_at is None
     monkeypatch.undo()

@@ -118,7 +118,17 @@ def test_the_staff_page_says_accepted_via_email_link(client, waiting, admin_user
     client.force_login(admin_user)
     page = client.get(f"/requests/{sr.number}/").content.decode()
     assert "via e-mail link" in page
-    assert "Acceptance link mailed" in page
+    assert "Acceptance link mailed</strong>\n    by the system:" in page
+    # The customer answered, not "the system" (no user made the event).
+    assert "Accept response</strong>\n    by the customer:" in page
+
+
+def test_the_staff_page_says_the_customer_declined(client, waiting, admin_user):
+    sr, path, _ = waiting
+    client.post(path, {"choice": "decline", "comment": "Still broken"})
+    client.force_login(admin_user)
+    page = client.get(f"/requests/{sr.number}/").content.decode()
+    assert "Customer declined</strong>\n    by the customer:" in page
 
 
 def test_decline_records_the_reason_and_tells_the_assignee(client, waiting):
