@@ -45,12 +45,10 @@ def session_cookie() -> str:
 
 
 def numbers(state: str, limit: int) -> list[str]:
-    from crm.models import Flag
     from servicerequests.models import ServiceRequest
 
     return list(
-        ServiceRequest.objects.filter(life_cycle_state=state)
-        .flagged(Flag.Kind.APPROACHING)
+        ServiceRequest.objects.filter(life_cycle_state=state, approaching_completion__isnull=False)
         .order_by("?")
         .values_list("number", flat=True)[:limit]
     )
@@ -152,26 +150,16 @@ def prepare_due(count: int) -> int:
     work, laid out just before it runs (seeded due dates go stale while the load runs)."""
     from datetime import timedelta
 
-    from django.db import connection
     from django.db.models import Case, When
     from django.utils import timezone
 
-    from crm.models import Flag
     from servicerequests.models import ServiceRequest
 
     now, rng = timezone.now(), random.Random(1)
-    # Whatever else is open counts as flagged long ago, both ways, for the target it has:
-    # exactly ``count`` due (crm.models.Flag; the new targets below have no flag yet).
-    flags = Flag._meta.db_table
-    with connection.cursor() as cursor:
-        for kind in Flag.Kind.values:
-            cursor.execute(
-                f"INSERT INTO {flags} (service_request_id, kind, target, created_at) "  # noqa: S608
-                "SELECT id, %s, expected_completion_date, %s FROM "
-                f"{ServiceRequest._meta.db_table} WHERE life_cycle_state = ANY(%s) "
-                "AND expected_completion_date IS NOT NULL ON CONFLICT DO NOTHING",
-                [kind, now - timedelta(days=1), list(ServiceRequest.OPEN_STATES)],
-            )
+    # Whatever else is open and unflagged counts as flagged long ago: exactly ``count`` due.
+    ServiceRequest.objects.open().filter(approaching_completion=None).update(
+        approaching_completion=now - timedelta(days=1)
+    )
     ids = list(
         ServiceRequest.objects.filter(life_cycle_state="PENDING").values_list("id", flat=True)[
             :count
@@ -181,6 +169,8 @@ def prepare_due(count: int) -> int:
         chunk = ids[start : start + 1000]
         due = [now + timedelta(minutes=rng.randint(5, 600)) for _ in chunk]
         ServiceRequest.objects.filter(id__in=chunk).update(
+            approaching_completion=None,
+            overdue_flagged_at=None,
             expected_completion_date=Case(
                 *(When(id=i, then=d) for i, d in zip(chunk, due, strict=True))
             ),

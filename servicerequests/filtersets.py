@@ -2,11 +2,11 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from crm.filtering import IdChoiceFilter, RangeForm, UnassignedSelect, moment_range
-from crm.models import Flag, Group, User, current_flag
+from crm.models import Group, User
 from servicerequests.models import (
     OPEN_STATES,
     LifeCycleState,
@@ -94,7 +94,9 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
     sla_decided_from, sla_decided_to = moment_range(
         "sla_stopped_at", "sla_decided_from", "Service level decided"
     )
-    approaching = django_filters.BooleanFilter(method="filter_approaching")
+    approaching = django_filters.BooleanFilter(
+        field_name="approaching_completion", lookup_expr="isnull", exclude=True
+    )
     open = django_filters.BooleanFilter(method="filter_open")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     pending_acceptance = django_filters.ChoiceFilter(
@@ -117,14 +119,6 @@ class ServiceRequestFilterSet(django_filters.FilterSet):
     def filter_open(self, queryset, name, value):
         condition = Q(life_cycle_state__in=OPEN_STATES)
         return queryset.filter(condition) if value else queryset.exclude(condition)
-
-    def filter_approaching(self, queryset, name, value):
-        # Open and flagged for the current target: an EXISTS on the flag table's key.
-        flagged = Q(
-            Exists(current_flag(ServiceRequest, Flag.Kind.APPROACHING)),
-            life_cycle_state__in=OPEN_STATES,
-        )
-        return queryset.filter(flagged) if value else queryset.exclude(flagged)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(life_cycle_state__in=OPEN_STATES, expected_completion_date__lt=timezone.now())

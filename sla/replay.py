@@ -80,6 +80,8 @@ def _started(event) -> SimpleNamespace | None:
         sla_paused_seconds=0,
         sla_stopped_at=None,
         sla_responded_at=None,
+        approaching_completion=None,
+        overdue_flagged_at=None,
     )
     _apply_target(state, changes["target"])
     first = BY_WORD[changes.get("clock", "Running")]

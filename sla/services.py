@@ -120,7 +120,8 @@ def _resume(sr, now: datetime, calendar) -> int:
             setattr(sr, field, clock.add_seconds(calendar, moment, paused))
     if sr.sla_response_due_date is not None and sr.sla_responded_at is None:
         sr.sla_response_due_date = clock.add_seconds(calendar, sr.sla_response_due_date, paused)
-    # A moved target is a new target: it may be flagged again, once (crm.models.Flag).
+    # A moved target is a new target: it may be flagged again, once (crm.flagging).
+    sr.approaching_completion = sr.overdue_flagged_at = None
     return paused
 
 

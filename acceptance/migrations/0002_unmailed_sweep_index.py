@@ -7,7 +7,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('acceptance', '0001_initial'),
-        ('servicerequests', '0012_flags_in_crm_flag'),
     ]
 
     operations = [

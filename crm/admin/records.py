@@ -98,13 +98,7 @@ class WorkRecordAdmin(DetailSelectRelatedMixin, admin.ModelAdmin):
         return tuple(field.name for field in self.opts.fields if field.is_relation)
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [f.name for f in self.model._meta.fields if f.name not in self.editable_fields]
-        return [*fields, "approaching_completion"]
-
-    @admin.display(description="approaching completion")
-    def approaching_completion(self, obj):
-        # Not a column: the record manager reads it from the flag table (crm.models.Flag).
-        return obj.approaching_completion
+        return [f.name for f in self.model._meta.fields if f.name not in self.editable_fields]
 
     def has_add_permission(self, request):
         return False

@@ -352,7 +352,7 @@ class Representation:
             # Every field: narrowing the columns would cost Django more than it saves.
             return queryset
         columns = list(dict.fromkeys([*plan.columns, *extra_columns]))
-        # Annotations (a manager's approaching_completion) are loaded whatever only() says.
+        # Annotations (a selector's) are loaded whatever only() says.
         columns = [c for c in columns if c not in queryset.query.annotations]
         return queryset.only(*columns) if columns else queryset.only("pk")
 

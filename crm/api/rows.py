@@ -157,7 +157,7 @@ class RowPlan:
 
     def __init__(self, rep, names: Sequence[str] | None, extra=(), annotations=()):
         self.rep, self.names, self.extra = rep, names, tuple(extra)
-        # The queryset's annotations (a manager's ``approaching_completion``, a selector's
+        # The queryset's annotations (a selector's, such as
         # ``next_default``): attributes of the root row, as on the instances they replace
         # (a computed field may read one without declaring a column).
         self.annotations = tuple(annotations)

@@ -228,11 +228,7 @@ class ApiMethod(APIView):
         offset = params.get("offset") or 0
         count = params.get("number_of_results") or settings.CRM_API_DEFAULT_RESULTS
         ordering = queryset.query.order_by or queryset.model._meta.ordering
-        # The rows are fetched again through the default manager: only the annotations it
-        # does not add itself (a selector's) would be lost (a record's
-        # approaching_completion is the manager's, crm.models.WorkRecordManager).
-        default = queryset.model._default_manager.all().query.annotations
-        if not offset or set(queryset.query.annotations) - set(default) or not ordering:
+        if not offset or queryset.query.annotations or not ordering:
             return queryset[offset : offset + count]
         ids = list(queryset.values_list("pk", flat=True)[offset : offset + count])
         return queryset.model._default_manager.filter(pk__in=ids).order_by(*ordering)

@@ -7,7 +7,6 @@ human-readable numbers.
 
 from crm.models.base import Configured, Entity, Logged, NamedConfig
 from crm.models.credentials import ApiKey, ApiToken, Counter, IdempotencyKey
-from crm.models.flags import Flag, current_flag
 from crm.models.notifications import (
     DEFAULT_CHANNELS,
     Notification,
@@ -38,7 +37,6 @@ __all__ = [
     "Configured",
     "Counter",
     "Entity",
-    "Flag",
     "Group",
     "IdempotencyKey",
     "Logged",
@@ -54,7 +52,6 @@ __all__ = [
     "WorkRecordQuerySet",
     "WorkType",
     "abstract_model",
-    "current_flag",
     "event_base",
     "optional_fk",
     "status_base",

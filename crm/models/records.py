@@ -49,64 +49,6 @@ class WorkRecordQuerySet(models.QuerySet):
         """Locked until commit; see crm.lifecycle.lock for why FOR NO KEY UPDATE."""
         return self.select_for_update(no_key=True)
 
-    def flagged(self, kind: str, flagged: bool = True) -> WorkRecordQuerySet:
-        """Records the background scan flagged as ``kind`` (crm.models.Flag.Kind) for
-        their current target (or, with ``flagged=False``, not)."""
-        from crm.models.flags import current_flag
-
-        exists = models.Exists(current_flag(self.model, kind))
-        return self.filter(exists if flagged else ~exists)
-
-    @classmethod
-    def as_manager(cls):
-        """A ``WorkRecordManager`` with this queryset's methods."""
-        manager = WorkRecordManager.from_queryset(cls)()
-        manager._built_with_as_manager = True
-        return manager
-
-    as_manager.queryset_only = True
-
-
-class WorkRecordManager(models.Manager):
-    """Every row read through it carries ``approaching_completion``: when the background
-    scan flagged it as approaching its current target (crm.models.Flag), or None, as
-    always once the record is closed (nothing is due any more). The flag lives in its own
-    table so that flagging never updates the wide row; reading it back is one lookup in
-    the flag table's unique key per row returned."""
-
-    def get_queryset(self):
-        from crm.models.flags import Flag, current_flag
-
-        flagged = current_flag(self.model, Flag.Kind.APPROACHING).values("created_at")[:1]
-        when_open = models.When(
-            life_cycle_state__in=self.model.OPEN_STATES, then=models.Subquery(flagged)
-        )
-        return (
-            super()
-            .get_queryset()
-            .annotate(approaching_completion=models.Case(when_open, default=None))
-        )
-
-
-class FlaggedAt:
-    """``record.approaching_completion`` (see ``WorkRecordManager``): the manager's
-    annotation when the record was read through it, else looked up once on first use (a
-    record just created, or reached through a relation)."""
-
-    name = "approaching_completion"
-
-    def __get__(self, record, owner=None):
-        if record is None:
-            return self
-        if self.name not in record.__dict__:
-            manager = type(record)._default_manager
-            rows = manager.filter(pk=record.pk).values_list(self.name, flat=True)
-            record.__dict__[self.name] = rows.first()
-        return record.__dict__[self.name]
-
-    def __set__(self, record, value):
-        record.__dict__[self.name] = value
-
 
 class WorkRecord(Entity, Logged):
     """Abstract base of a service request and a job: a numbered record owned by a group,
@@ -139,6 +81,12 @@ class WorkRecord(Entity, Logged):
     estimated_completion_uot = models.CharField(
         max_length=10, choices=TimeUnit.choices, null=True, blank=True
     )
+    approaching_completion = models.DateTimeField(
+        null=True, blank=True, help_text="When the background worker flagged it as due soon."
+    )
+    overdue_flagged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the background worker flagged it as overdue."
+    )
     udf_string_1 = models.CharField(max_length=255, null=True, blank=True)
     udf_string_2 = models.CharField(max_length=255, null=True, blank=True)
     udf_string_3 = models.CharField(max_length=255, null=True, blank=True)
@@ -159,14 +107,8 @@ class WorkRecord(Entity, Logged):
     class Meta:
         abstract = True
 
-    approaching_completion = FlaggedAt()
-
     def __str__(self):
         return self.number
-
-    def refresh_from_db(self, *args, **kwargs):
-        self.__dict__.pop(FlaggedAt.name, None)  # read again on next use
-        super().refresh_from_db(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -223,7 +165,9 @@ def work_type_constraints(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
-def work_record_indexes(prefix: str, open_states: tuple[str, ...]) -> list[models.Index]:
+def work_record_indexes(
+    prefix: str, open_states: tuple[str, ...], at_risk_field: str = "expected_completion_date"
+) -> list[models.Index]:
     """The indexes the queues and the background scan of both apps use."""
     return [
         # Newest first per state: every get_<state> list and the state queues.
@@ -248,8 +192,18 @@ def work_record_indexes(prefix: str, open_states: tuple[str, ...]) -> list[model
             condition=Q(life_cycle_state__in=open_states),
             name=f"{prefix}_open_due_idx",
         ),
-        # The background scan (crm.flagging) reads the index above too: its flags live in
-        # crm.Flag, so flagging updates no index of this table.
+        # The background scan's two questions: open records not flagged yet. Both stay
+        # small: a record leaves them once flagged or closed.
+        models.Index(
+            fields=[at_risk_field],
+            condition=Q(life_cycle_state__in=open_states, approaching_completion=None),
+            name=f"{prefix}_unflagged_due_idx",
+        ),
+        models.Index(
+            fields=["expected_completion_date"],
+            condition=Q(life_cycle_state__in=open_states, overdue_flagged_at=None),
+            name=f"{prefix}_unflagged_overdue_idx",
+        ),
     ]
 
 

@@ -54,6 +54,7 @@ def _begin(job: Job, action: str, status: JobStatus | None) -> _Acting:
 def _finish(acting: _Acting, actor: Actor, action: str, now: datetime, note: str = "") -> Job:
     job = acting.job
     if not job.is_open:  # completed or cancelled: nothing is due any more
+        job.approaching_completion = job.overdue_flagged_at = None
         notification_resolve_deadlines(record=job, now=now)
     touch(job, actor, now)
     job.save()

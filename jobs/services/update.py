@@ -140,6 +140,9 @@ def _update_completion(job: Job, start, expected, estimated) -> None:
     expected, estimated = completion(
         start=job.start_date, expected=expected, estimated=estimated, default=None
     )
+    if expected != job.expected_completion_date:
+        # A flag for the old date no longer holds (as the service requests' scan does).
+        job.approaching_completion = job.overdue_flagged_at = None
     job.expected_completion_date = expected
     for name, value in period_columns(estimated).items():
         setattr(job, name, value)
@@ -148,6 +151,7 @@ def _update_completion(job: Job, start, expected, estimated) -> None:
 def _clear_completion(job: Job) -> None:
     job.expected_completion_date = None
     job.estimated_completion_value = job.estimated_completion_uot = None
+    job.approaching_completion = job.overdue_flagged_at = None
 
 
 def _update_terms(job: Job, terms: BillingTermsInput | None, *, start_changed: bool) -> None:

@@ -85,8 +85,6 @@ class ServiceRequestRepr(Representation):
         "estimated_completion_time": estimated_completion_time(),
         "time_to_completion": time_to_completion_field(),
         "time_overdue": time_overdue_field(),
-        # Not a column: the request manager's annotation, read from the flag table
-        # (crm.models.Flag).
         "approaching_completion": Date("approaching_completion"),
         "referring_to": Composite(
             {

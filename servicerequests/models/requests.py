@@ -124,7 +124,7 @@ class ServiceRequest(
         # A staff action outside CRM.COM's table (servicerequests.services.reopen).
         permissions = [("reopen_servicerequest", "Can reopen a completed service request")]
         indexes = [
-            *work_record_indexes("sr", OPEN_STATES),
+            *work_record_indexes("sr", OPEN_STATES, at_risk_field="sla_at_risk_date"),
             models.Index(fields=["caller", "-created_date"], name="sr_caller_idx"),
             models.Index(fields=["category", "-created_date"], name="sr_category_created_idx"),
             models.Index(fields=["priority", "life_cycle_state"], name="sr_priority_idx"),

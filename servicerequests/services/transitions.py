@@ -92,6 +92,7 @@ def transition(
         sr.cancelled_date = now
         sr.cancellation_reason = rules.cancellation_reason(sr.type, reason)
     if target in (S.COMPLETED, S.CANCELLED):
+        sr.approaching_completion = sr.overdue_flagged_at = None
         notification_resolve_deadlines(record=sr, now=now)  # nothing is due any more
     record_event(sr, actor, action, before, now, note=note, changes=as_changes(audit.take(sr)))
 

@@ -112,8 +112,11 @@ def _derive(sr: ServiceRequest, actor: Actor, changes: dict, timing: dict) -> No
         )
     if {"impact_level", "urgency_level"} & set(changes):
         sr.priority = rules.priority_for(sr.impact_level, sr.urgency_level)
-    # A new date may be flagged again, once: the flags are kept per target (crm.Flag).
+    before = sr.expected_completion_date
     _retime(sr, changes, timing)
+    if sr.expected_completion_date != before:
+        # A new date may be flagged again, once.
+        sr.approaching_completion = sr.overdue_flagged_at = None
 
 
 def _retime(sr: ServiceRequest, changes: dict, timing: dict) -> None:

@@ -29,7 +29,6 @@ from tests.factories import (
     UnitFactory,
     make_service_request,
 )
-from tests.flags import set_flag
 from tests.jobs.conftest import (
     BILLING,
     CREATE,
@@ -520,7 +519,7 @@ def test_a_subscription_of_its_own_for_each_job(make_job):
 
 def test_moving_the_expected_completion_clears_the_approaching_flag(api, make_job):
     job = make_job("PENDING")
-    set_flag(job, "APPROACHING", timezone.now())
+    Job.objects.filter(pk=job.pk).update(approaching_completion=timezone.now())
     api.post(UPDATE, {**job_ref(job), "description": "same dates"})
     job.refresh_from_db()
     assert job.approaching_completion is not None

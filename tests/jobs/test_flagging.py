@@ -10,7 +10,6 @@ from crm.models import Notification
 from jobs import services
 from jobs.models import Job, JobEvent
 from jobs.tasks import TARGET
-from tests.flags import flags
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now().replace(microsecond=0)
@@ -19,6 +18,11 @@ NOW = timezone.now().replace(microsecond=0)
 def due(job: Job, moment) -> Job:
     Job.objects.filter(pk=job.pk).update(expected_completion_date=moment)
     return Job.objects.get(pk=job.pk)
+
+
+def flags(job: Job) -> tuple:
+    job.refresh_from_db()
+    return job.approaching_completion, job.overdue_flagged_at
 
 
 def test_jobs_are_flagged_once_and_notify_the_assignee(make_job, demo):

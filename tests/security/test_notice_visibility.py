@@ -81,6 +81,7 @@ def test_job_notices_follow_the_same_rule(demo):
         assigned_to_user=None,
         life_cycle_state="PENDING",
         expected_completion_date=NOW - timedelta(hours=1),
+        overdue_flagged_at=None,
     )
     flagging.scan(JOB_TARGET, now=NOW)
     assert notified(job) == {"MPAdministrator"}

@@ -17,7 +17,6 @@ from servicerequests import services
 from servicerequests.models import ServiceRequest, ServiceRequestEvent, ServiceRequestType
 from servicerequests.tasks import TARGET, scan_due_requests
 from tests.factories import UserFactory, make_service_request
-from tests.flags import flags
 
 NOW = timezone.now().replace(microsecond=0)
 # Demo "Technical Support" warns 1 day ahead; "Customer Complaint" 12 hours ahead.
@@ -27,6 +26,11 @@ DAY = timedelta(days=1)
 def due_in(delta, **kwargs) -> ServiceRequest:
     kwargs.setdefault("start_date", NOW - timedelta(days=30))
     return make_service_request(expected_completion_date=NOW + delta, **kwargs)
+
+
+def flags(sr: ServiceRequest) -> tuple:
+    sr.refresh_from_db()
+    return sr.approaching_completion, sr.overdue_flagged_at
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from servicerequests import models as sm
-from tests.flags import flags, set_flag
 from tests.servicerequests.helpers import S, make_sr
 from tests.servicerequests.page_helpers import error_next_to, snapshot
 
@@ -154,10 +153,9 @@ def test_editing_the_description_keeps_the_expected_completion_and_the_flags(adm
     sr = make_sr(
         start_date=now - timedelta(days=1),
         expected_completion_date=expected,
+        approaching_completion=now - timedelta(hours=5),
+        overdue_flagged_at=now - timedelta(hours=1),
     )
-    set_flag(sr, "APPROACHING", now - timedelta(hours=5))
-    set_flag(sr, "OVERDUE", now - timedelta(hours=1))
-    before = flags(sr)
     page = admin_client.get(reverse("sr-detail", args=[sr.number])).content.decode()
     shown = re.search(r'name="edit-expected_completion_date" value="([^"]*)"', page).group(1)
     response = admin_client.post(
@@ -174,8 +172,11 @@ def test_editing_the_description_keeps_the_expected_completion_and_the_flags(adm
     assert response.status_code == 302
     row = sm.ServiceRequest.objects.get(pk=sr.pk)
     assert row.description == "Only this changes"
-    assert row.expected_completion_date == sr.expected_completion_date
-    assert flags(row) == before == (now - timedelta(hours=5), now - timedelta(hours=1))
+    assert (row.expected_completion_date, row.approaching_completion, row.overdue_flagged_at) == (
+        sr.expected_completion_date,
+        sr.approaching_completion,
+        sr.overdue_flagged_at,
+    )
 
 
 # -- bulk actions -------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from servicerequests.queues import QUEUES
 from servicerequests.selectors import service_request_detail
 from servicerequests.views import PAGE_SIZE
 from tests.conftest import clear_cache, is_postgresql
-from tests.flags import set_flag
 from tests.servicerequests.helpers import S, make_sr
 from tests.servicerequests.page_helpers import clone, rows_of
 from tests.servicerequests.test_query_counts import add_sets
@@ -50,7 +49,7 @@ def in_queue(slug: str, user, demo) -> dict:
     elif slug == "awaiting-acceptance":
         values.update(state=S.RESPONDED, response="CONF")
     elif slug == "close-to-completion":
-        values["expected_completion_date"] = now + timedelta(hours=3)  # flagged in populate
+        values["approaching_completion"] = now - timedelta(hours=1)
     elif slug == "overdue":
         values["expected_completion_date"] = now - timedelta(days=1)
     elif slug == "recently-completed":
@@ -94,9 +93,6 @@ def populate(slug: str, count: int, user, demo, first=None) -> sm.ServiceRequest
     other = make_sr(S.CANCELLED)
     add_sets(rows, related_to=other)
     add_events(rows, user)
-    if slug == "close-to-completion":  # the scan flagged them an hour ago
-        for row in rows:
-            set_flag(row, "APPROACHING", timezone.now() - timedelta(hours=1))
     return first
 
 

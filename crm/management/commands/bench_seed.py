@@ -119,8 +119,8 @@ REQUESTS_SQL = """
 INSERT INTO servicerequests_servicerequest (
     id, number, type_id, status_id, life_cycle_state, category_id, accounts_receivable_id,
     caller_id, urgency_level, impact_level, priority, assigned_to_user_id, owned_by_group_id,
-    privacy_level_id, start_date, expected_completion_date, created_date, updated_date,
-    created_by_user_id, updated_by_user_id,
+    privacy_level_id, start_date, expected_completion_date, approaching_completion,
+    overdue_flagged_at, created_date, updated_date, created_by_user_id, updated_by_user_id,
     description, sla_at_risk_date, sla_paused_seconds, sla_stopped_at, completed_date,
     cancelled_date
 )
@@ -141,6 +141,11 @@ SELECT
     CASE WHEN random() < 0.1 THEN %(public)s END,
     created,
     expected,
+    -- Due rows wait for the scan; open history was flagged long ago (and as overdue once
+    -- past due), so the scan has nothing else to do.
+    CASE WHEN n >= %(due)s THEN expected - interval '1 hour' END,
+    CASE WHEN n >= %(due)s AND expected < now()
+         AND state NOT IN ('COMPLETED', 'CANCELLED') THEN now() END,
     created,
     created,
     %(admin)s,
@@ -173,8 +178,8 @@ FROM (
 JOBS_SQL = """
 INSERT INTO jobs_job (
     id, number, type_id, status_id, life_cycle_state, rating_state, accounts_receivable_id,
-    subscription_id, start_date, expected_completion_date, assigned_to_user_id,
-    owned_by_group_id, created_date, updated_date
+    subscription_id, start_date, expected_completion_date, approaching_completion,
+    overdue_flagged_at, assigned_to_user_id, owned_by_group_id, created_date, updated_date
 )
 SELECT
     upper(replace(gen_random_uuid()::text, '-', '')),
@@ -187,6 +192,8 @@ SELECT
     subscription.id,
     created,
     created + interval '3 days',
+    created + interval '3 days' - interval '1 hour',
+    created + interval '3 days',
     (%(agents)s::text[])[1 + floor(random() * cardinality(%(agents)s::text[]))::int],
     %(group)s,
     created,
@@ -198,29 +205,6 @@ FROM (
 JOIN customers_subscription subscription
     ON subscription.accounts_receivable_id = r.account_id AND subscription.number LIKE 'BS%%'
 """
-
-# The scan's flags (crm.models.Flag) of the seeded rows numbered from ``first`` to before
-# ``last``: all of them flagged as approaching an hour before their target, and as overdue
-# when it passed (requests: while open; jobs: all), so the scan has nothing to do but the
-# due requests (numbered before ``first``).
-FLAGS_SQL = """
-INSERT INTO crm_flag ({fk}, kind, target, created_at)
-SELECT id, 'APPROACHING', expected_completion_date, expected_completion_date - interval '1 hour'
-FROM {table} WHERE number >= %(first)s AND number < %(last)s
-UNION ALL
-SELECT id, 'OVERDUE', expected_completion_date, {overdue_at}
-FROM {table} WHERE number >= %(first)s AND number < %(last)s
-    AND expected_completion_date < now() AND {overdue_when}
-"""
-REQUEST_FLAGS_SQL = FLAGS_SQL.format(
-    fk="service_request_id",
-    table="servicerequests_servicerequest",
-    overdue_at="now()",
-    overdue_when="life_cycle_state NOT IN ('COMPLETED', 'CANCELLED')",
-)
-JOB_FLAGS_SQL = FLAGS_SQL.format(
-    fk="job_id", table="jobs_job", overdue_at="expected_completion_date", overdue_when="true"
-)
 
 
 # Search (contract section 13) looks in callers' e-mails and phones and in descriptions:
@@ -438,11 +422,7 @@ class Command(BaseCommand):
         with _indexes_dropped(ServiceRequest._meta.db_table), connection.cursor() as cursor:
             cursor.execute("SELECT setseed(%(seed)s)", params)
             cursor.execute(_generate(REQUESTS_SQL, SR_STATES), params)
-            inserted = cursor.rowcount
-            first, last = params["first"], params["first"] + count
-            numbers = {"first": f"SR{first + due:08d}", "last": f"SR{last:08d}"}
-            cursor.execute(REQUEST_FLAGS_SQL, numbers)
-            return inserted
+            return cursor.rowcount
 
     # -- jobs ---------------------------------------------------------------------------------
 
@@ -476,10 +456,7 @@ class Command(BaseCommand):
         }
         with _indexes_dropped(Job._meta.db_table), connection.cursor() as cursor:
             cursor.execute(_generate(JOBS_SQL, JOB_STATES), params)
-            inserted = cursor.rowcount
-            first, last = params["first"], params["first"] + count
-            cursor.execute(JOB_FLAGS_SQL, {"first": f"JOB{first:06d}", "last": f"JOB{last:06d}"})
-            return inserted
+            return cursor.rowcount
 
     @staticmethod
     def _reserve(counter: str, count: int) -> int:
