@@ -20,8 +20,8 @@ from crm.actor import Actor
 from crm.db import atomic_retry
 from crm.exceptions import InvalidLifeCycleState, ValidationFailed
 from crm.lifecycle import lock
-from crm.models import Notification, User
-from crm.notify import notify
+from crm.models import Notification
+from crm.notify import active_members, notify
 from servicerequests.models import AcceptedVia, ServiceRequest
 from servicerequests.services import ACTIONS
 from servicerequests.services.common import lock_request, record_event
@@ -104,12 +104,8 @@ def _tell_declined(sr: ServiceRequest, step, link: AcceptanceLink, comment: str)
     ``notify`` keeps those who may see the request."""
     if sr.assigned_to_user_id is not None:
         users = [sr.assigned_to_user_id]
-    elif sr.owned_by_group_id is not None:
-        users = User.crm_groups.through.objects.filter(
-            group_id=sr.owned_by_group_id, user__is_active=True
-        ).values_list("user_id", flat=True)
     else:
-        users = []
+        users = active_members([sr.owned_by_group_id]).get(sr.owned_by_group_id, [])
     said = f": {comment}" if comment else "."
     notify(
         kind=Notification.Kind.DECLINED,

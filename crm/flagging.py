@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from crm import notify, queuecounts, registry
 from crm.access import accesses_for, can_see
-from crm.models import Notification, User
+from crm.models import Notification
 from crm.timeperiods import add_period
 
 APPROACHING = Notification.Kind.APPROACHING
@@ -197,12 +197,7 @@ def _recipients(rows: list[dict]) -> dict[str, list[str]]:
     """Who is told about each row: the assignee, or else every active member of the owning
     group; of them, only those who may see the row now (contract section 6). An assignee
     who may no longer see it (the row was reclassified) hands over to the group."""
-    groups = {row["owned_by_group_id"] for row in rows} - {None}
-    members: dict[str, list[str]] = {}
-    for group_id, user_id in User.crm_groups.through.objects.filter(
-        group_id__in=groups, user__is_active=True
-    ).values_list("group_id", "user_id"):
-        members.setdefault(group_id, []).append(user_id)
+    members = notify.active_members(row["owned_by_group_id"] for row in rows)
     candidates = {row["assigned_to_user_id"] for row in rows}
     candidates.update(user for group in members.values() for user in group)
     accesses = accesses_for(candidates)

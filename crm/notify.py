@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm.access import accesses_for, can_see
-from crm.models import DEFAULT_CHANNELS, Notification, NotificationPreference
+from crm.models import DEFAULT_CHANNELS, Notification, NotificationPreference, User
 
 MAIL = NotificationPreference.Channel.IN_APP_AND_MAIL
 
@@ -63,6 +63,17 @@ def tell_assignee(record, *, before_user_id, actor, now, how: str = "") -> list[
         key=f"assigned:{record.pk}:{now.isoformat()}",
         actor=actor,
     )
+
+
+def active_members(group_ids) -> dict[str, list[str]]:
+    """The active members of each of ``group_ids`` (one query): who is told about a record
+    that nobody is assigned, before the check of who may see it."""
+    members: dict[str, list[str]] = {}
+    for group_id, user_id in User.crm_groups.through.objects.filter(
+        group_id__in=set(group_ids) - {None}, user__is_active=True
+    ).values_list("group_id", "user_id"):
+        members.setdefault(group_id, []).append(user_id)
+    return members
 
 
 def visible_recipients(user_ids, record) -> set:
